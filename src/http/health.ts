@@ -1,0 +1,30 @@
+// Liveness (/healthz: the process answers), readiness (/readyz: the database answers within a
+// second) and Prometheus metrics (/metrics).
+import { Router } from "express";
+import type { Database } from "../db/index.ts";
+import type { Metrics } from "./metrics.ts";
+
+export function healthRouter(deps: { db: Database; metrics: Metrics; isShuttingDown: () => boolean }): Router {
+  const r = Router();
+  r.get("/healthz", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+  r.get("/readyz", async (_req, res) => {
+    if (deps.isShuttingDown()) return void res.status(503).json({ status: "shutting-down" });
+    try {
+      await withTimeout(deps.db.ping(), 1000);
+      res.json({ status: "ready", database: "ok" });
+    } catch {
+      res.status(503).json({ status: "unavailable", database: "unreachable" });
+    }
+  });
+  r.get("/metrics", async (_req, res) => {
+    res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+  });
+  return r;
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let t: NodeJS.Timeout;
+  return Promise.race([p, new Promise<T>((_, reject) => (t = setTimeout(() => reject(new Error("timeout")), ms)))]).finally(() => clearTimeout(t));
+}

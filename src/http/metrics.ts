@@ -1,0 +1,35 @@
+// Prometheus metrics. One registry per app instance (not prom-client's global), so that several
+// instances in one process (tests) do not collide.
+import type { RequestHandler } from "express";
+import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+
+export class Metrics {
+  readonly registry = new Registry();
+  readonly httpRequests = new Counter({ name: "http_requests_total", help: "HTTP requests by method, route and status", labelNames: ["method", "route", "status"], registers: [this.registry] });
+  readonly httpDuration = new Histogram({
+    name: "http_request_duration_seconds",
+    help: "HTTP request latency by method and route",
+    labelNames: ["method", "route"],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+  readonly logins = new Counter({ name: "idp_logins_total", help: "Login attempts by outcome", labelNames: ["outcome"], registers: [this.registry] });
+  readonly errors = new Counter({ name: "idp_errors_total", help: "Errors answered, by kind", labelNames: ["kind"], registers: [this.registry] });
+
+  constructor(defaults = true) {
+    if (defaults) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Records count and latency per matched route pattern (never the raw path: unbounded labels). */
+  middleware(): RequestHandler {
+    return (req, res, next) => {
+      const end = this.httpDuration.startTimer();
+      res.on("finish", () => {
+        const route = req.route?.path ? `${req.baseUrl}${req.route.path}` : res.statusCode === 404 ? "unmatched" : req.baseUrl || "other";
+        end({ method: req.method, route });
+        this.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
+      });
+      next();
+    };
+  }
+}
