@@ -1,0 +1,123 @@
+// Brute-force protection shared by every instance (LoginThrottle rows), OWASP Authentication
+// Cheat Sheet "Account lockout" and "Login throttling":
+// - per account ("user:<name>"): `threshold` consecutive failures lock it for `seconds`; success
+//   resets the count. Keys are the submitted name, so unknown names lock exactly like real ones
+//   (lockout must not reveal which accounts exist). A lock is not extended by attempts made
+//   during it, so an attacker cannot hold an account locked forever with one burst.
+// - per client IP ("ip:<addr or /64>"): more than `ipFailureLimit` failures in a fixed window of
+//   `ipWindowSeconds` answers 429 until the window ends (password spraying across accounts).
+// Every counter change is one INSERT … ON CONFLICT DO UPDATE: PostgreSQL serialises it on the row,
+// so concurrent failures from many instances are all counted (no read-modify-write lost update).
+import type { PrismaClient } from "../../generated/prisma/client.ts";
+
+export interface ThrottleLimits {
+  threshold: number;
+  seconds: number;
+  ipFailureLimit: number;
+  ipWindowSeconds: number;
+}
+
+export interface AccountFailure {
+  failures: number;
+  /** this failure is the one that locked the account (exactly one concurrent caller sees it) */
+  justLocked: boolean;
+  /** seconds the account stays locked from now (0 = not locked) */
+  lockedFor: number;
+}
+
+export interface ThrottleState {
+  ipWait: number;
+  lockWait: number;
+  accountHasFailures: boolean;
+}
+
+export function accountKey(username: string): string {
+  return `user:${username.trim().toLowerCase().slice(0, 256)}`;
+}
+
+export class LoginThrottle {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly limits: ThrottleLimits,
+    private readonly now: () => Date,
+  ) {}
+
+  /**
+   * Both gates of a login attempt in one round trip (the hot path): seconds until this IP may try
+   * again, seconds until the account unlocks (0 = go ahead), and whether the account has a row
+   * at all — when it has none, a success has nothing to clear.
+   */
+  async check(keys: { account: string; ip: string }): Promise<ThrottleState> {
+    const rows = await this.prisma.$queryRaw<{ key: string; failures: number; window_start: Date; locked_until: Date | null }[]>`
+      SELECT key, failures, window_start, locked_until FROM login_throttles WHERE key IN (${keys.account}, ${keys.ip})`;
+    const now = this.now();
+    const ip = rows.find((r) => r.key === keys.ip);
+    const account = rows.find((r) => r.key === keys.account);
+    const ipWait =
+      ip && Number(ip.failures) >= this.limits.ipFailureLimit
+        ? secondsUntil(new Date(new Date(ip.window_start).getTime() + this.limits.ipWindowSeconds * 1000), now)
+        : 0;
+    const lockWait = secondsUntil(account?.locked_until ? new Date(account.locked_until) : null, now);
+    return { ipWait, lockWait, accountHasFailures: account !== undefined };
+  }
+
+  async recordAccountFailure(key: string): Promise<AccountFailure> {
+    const now = this.now();
+    const lockUntil = new Date(now.getTime() + this.limits.seconds * 1000);
+    const threshold = this.limits.threshold;
+    // An expired lock starts a fresh count; a live one is kept as it is.
+    const rows = await this.prisma.$queryRaw<{ failures: number; locked_until: Date | null }[]>`
+      INSERT INTO login_throttles AS t (key, failures, window_start, locked_until)
+      VALUES (${key}, 1, ${now}::timestamptz, CASE WHEN 1 >= ${threshold}::int THEN ${lockUntil}::timestamptz END)
+      ON CONFLICT (key) DO UPDATE SET
+        failures = CASE WHEN t.locked_until <= ${now}::timestamptz THEN 1 ELSE t.failures + 1 END,
+        window_start = CASE WHEN t.locked_until <= ${now}::timestamptz THEN ${now}::timestamptz ELSE t.window_start END,
+        locked_until = CASE
+          WHEN t.locked_until > ${now}::timestamptz THEN t.locked_until
+          WHEN (CASE WHEN t.locked_until <= ${now}::timestamptz THEN 1 ELSE t.failures + 1 END) >= ${threshold}::int THEN ${lockUntil}::timestamptz
+          ELSE NULL END
+      RETURNING failures, locked_until`;
+    const row = rows[0]!;
+    const failures = Number(row.failures);
+    return { failures, justLocked: failures === threshold, lockedFor: secondsUntil(row.locked_until ? new Date(row.locked_until) : null, now) };
+  }
+
+  /** Counts a failure for an address; true exactly once per window: when it reaches the limit. */
+  async recordIpFailure(key: string): Promise<boolean> {
+    const now = this.now();
+    const windowFloor = new Date(now.getTime() - this.limits.ipWindowSeconds * 1000);
+    const rows = await this.prisma.$queryRaw<{ failures: number }[]>`
+      INSERT INTO login_throttles AS t (key, failures, window_start)
+      VALUES (${key}, 1, ${now}::timestamptz)
+      ON CONFLICT (key) DO UPDATE SET
+        failures = CASE WHEN t.window_start <= ${windowFloor}::timestamptz THEN 1 ELSE t.failures + 1 END,
+        window_start = CASE WHEN t.window_start <= ${windowFloor}::timestamptz THEN ${now}::timestamptz ELSE t.window_start END
+      RETURNING failures`;
+    return Number(rows[0]!.failures) === this.limits.ipFailureLimit;
+  }
+
+  /** A completed login clears the account's count — but never a lock set meanwhile by others. */
+  async recordAccountSuccess(key: string): Promise<void> {
+    await this.prisma.loginThrottle.deleteMany({ where: { key, OR: [{ lockedUntil: null }, { lockedUntil: { lte: this.now() } }] } });
+  }
+
+  /**
+   * Delete rows that hold no lock and started longer ago than both periods. This also forgets an
+   * account's stale failures (like Keycloak's "failure reset time"): at most threshold-1 guesses
+   * per lock period either way, the same rate a lock allows.
+   */
+  async sweep(): Promise<number> {
+    const now = this.now();
+    const stale = new Date(now.getTime() - Math.max(this.limits.ipWindowSeconds, this.limits.seconds) * 1000);
+    const { count } = await this.prisma.loginThrottle.deleteMany({
+      where: { windowStart: { lte: stale }, OR: [{ lockedUntil: null }, { lockedUntil: { lte: now } }] },
+    });
+    return count;
+  }
+}
+
+function secondsUntil(t: Date | null, now: Date): number {
+  if (!t) return 0;
+  const ms = t.getTime() - now.getTime();
+  return ms > 0 ? Math.ceil(ms / 1000) : 0;
+}

@@ -1,0 +1,54 @@
+// GET /: the signed-in user's start page, listing the apps they may reach (SAML SPs launch through
+// IdP-initiated SSO; OIDC clients through their initiate_login_uri or client_uri when they have
+// one — native and CLI apps start from the app itself). Anonymous visitors go to /login.
+import { Router } from "express";
+import type { Render } from "../../http/index.ts";
+import { page } from "./render.ts";
+
+/** The part of DirectoryService this page reads. */
+export interface AppsSource {
+  appsForUser(userId: string): Promise<{
+    serviceProviders: readonly { entityId: string; name: string; profile?: string }[];
+    oidcClients: readonly { clientId: string; name: string; metadata: Readonly<Record<string, unknown>> }[];
+  }>;
+}
+
+export interface AppLink {
+  name: string;
+  kind: string;
+  href?: string;
+  hint?: string;
+}
+
+export function homeRoutes(directory: AppsSource, render: Render): Router {
+  const r = Router();
+  r.get("/", async (req, res) => {
+    const user = res.locals.user;
+    if (!user) return res.redirect(303, res.locals.session?.pendingMfa ? "/login/mfa" : "/login");
+    const apps = await directory.appsForUser(user.id);
+    const links: AppLink[] = [
+      ...apps.serviceProviders.map((sp) => ({
+        name: sp.name,
+        kind: sp.profile === "aws" ? "AWS (SAML)" : "SAML",
+        href: `/saml/idp-init?sp=${encodeURIComponent(sp.entityId)}`,
+      })),
+      ...apps.oidcClients.map((c) => {
+        const href = webUrl(c.metadata.initiate_login_uri) ?? webUrl(c.metadata.client_uri);
+        return { name: c.name, kind: "OpenID Connect", href, hint: href ? undefined : "Sign in from the app itself." };
+      }),
+    ].sort((a, b) => a.name.localeCompare(b.name));
+    page(render, req, res, "home", { title: "Your apps", apps: links });
+  });
+  return r;
+}
+
+/** Only absolute http(s) URLs become links: a javascript: URI in client metadata must not. */
+function webUrl(v: unknown): string | undefined {
+  if (typeof v !== "string") return undefined;
+  try {
+    const u = new URL(v);
+    return u.protocol === "https:" || u.protocol === "http:" ? u.toString() : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,20 @@
+// Every page of the auth module, as one router mounted by createApp.
+import { Router } from "express";
+import type { AuditLog } from "../../audit/index.ts";
+import type { Render } from "../../http/index.ts";
+import type { AuthService } from "../auth-service.ts";
+import { accountMfaRoutes } from "./account-mfa.ts";
+import { homeRoutes, type AppsSource } from "./home.ts";
+import { loginMfaRoutes } from "./login-mfa.ts";
+import { loginRoutes } from "./login.ts";
+import { logoutRoutes } from "./logout.ts";
+
+export function authRouter(deps: { auth: AuthService; audit: AuditLog; directory: AppsSource; render: Render }): Router {
+  const r = Router();
+  r.use(loginRoutes(deps.auth, deps.render));
+  r.use(loginMfaRoutes(deps.auth, deps.render));
+  r.use(logoutRoutes(deps.auth, deps.audit));
+  r.use(accountMfaRoutes(deps.auth, deps.render));
+  r.use(homeRoutes(deps.directory, deps.render));
+  return r;
+}

@@ -1,0 +1,61 @@
+// GET/POST /login: the password step. One generic message for unknown user, wrong password and
+// disabled account; lockout (423) and rate limiting (429) come from the login service as errors.
+// A signed-in visitor is sent on to return_to unless `prompt=login` asks to re-authenticate
+// (SAML ForceAuthn, OIDC prompt=login: check res.locals.session.authTime on return).
+import { Router, type Request, type Response } from "express";
+import type { Render } from "../../http/index.ts";
+import type { AuthService } from "../auth-service.ts";
+import { requireCsrf } from "../csrf/require-csrf.ts";
+import { safeReturnTo } from "../login/return-to.ts";
+import { MAX_USERNAME } from "../login/credentials.ts";
+import { field, formBody } from "./forms.ts";
+import { page } from "./render.ts";
+
+export const BAD_CREDENTIALS = "Incorrect username or password.";
+
+interface LoginForm {
+  returnTo?: string;
+  username?: string;
+  error?: string;
+  fieldErrors?: Record<string, string>;
+  notice?: string;
+  prompt?: string;
+}
+
+export function loginRoutes(auth: AuthService, render: Render): Router {
+  const r = Router();
+  const show = (req: Request, res: Response, form: LoginForm, status = 200) =>
+    page(render, req, res, "login", { title: "Sign in", username: "", fieldErrors: {}, ...form }, status);
+
+  r.get("/login", (req, res) => {
+    const returnTo = safeReturnTo(req.query.return_to);
+    const prompt = req.query.prompt === "login" ? "login" : undefined;
+    if (res.locals.user && !prompt) return res.redirect(303, returnTo ?? "/");
+    const notice = req.query.signed_out === "1" ? "You have signed out." : undefined;
+    show(req, res, { returnTo, notice, prompt });
+  });
+
+  r.post("/login", formBody, requireCsrf, async (req, res) => {
+    const returnTo = safeReturnTo(field(req, "return_to"));
+    const prompt = field(req, "prompt") === "login" ? "login" : undefined;
+    const username = field(req, "username").trim();
+    const password = field(req, "password");
+    const fieldErrors: Record<string, string> = {};
+    if (!username) fieldErrors.username = "Enter your username.";
+    else if (username.length > MAX_USERNAME) fieldErrors.username = `A username has at most ${MAX_USERNAME} characters.`;
+    if (!password) fieldErrors.password = "Enter your password.";
+    if (Object.keys(fieldErrors).length) return show(req, res, { returnTo, prompt, username: username.slice(0, MAX_USERNAME), fieldErrors }, 400);
+
+    const user = await auth.authenticate(req, res);
+    if (!user) return show(req, res, { returnTo, prompt, username, error: BAD_CREDENTIALS }, 401);
+
+    if (user.totpEnabled) {
+      await auth.startSession(req, res, { userId: user.id, pendingMfa: true, amr: ["pwd"], authTime: null });
+      return res.redirect(303, returnTo ? `/login/mfa?return_to=${encodeURIComponent(returnTo)}` : "/login/mfa");
+    }
+    await auth.startSession(req, res, { userId: user.id, pendingMfa: false, amr: ["pwd"], authTime: auth.now() });
+    res.redirect(303, returnTo ?? "/");
+  });
+
+  return r;
+}

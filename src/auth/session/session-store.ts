@@ -1,0 +1,191 @@
+// Server-side web sessions (WebSession rows), shared by every instance through the database.
+// - The cookie carries 256 random bits; only their SHA-256 is stored, so a database leak or
+//   backup does not hand out live sessions.
+// - Absolute lifetime (expiresAt) and idle timeout (lastSeenAt) are enforced on every read.
+// - lastSeenAt is written at most once a minute, so a busy page does not cost a write per request;
+//   the idle timeout is therefore precise to that minute.
+import { createHash, randomBytes } from "node:crypto";
+import type { PrismaClient, Prisma } from "../../generated/prisma/client.ts";
+import type { SessionUser, SessionView } from "../locals.ts";
+
+export const TOUCH_INTERVAL_MS = 60_000;
+/** a half-finished login (password done, MFA due) does not need the full session lifetime */
+export const PENDING_MFA_TTL_SECONDS = 600;
+
+export interface NewSession {
+  userId: string;
+  pendingMfa: boolean;
+  amr: string[];
+  authTime: Date | null;
+  data?: Record<string, unknown>;
+  ip?: string;
+  userAgent?: string;
+}
+
+export interface LoadedSession {
+  session: SessionView;
+  /** the row's user, whether or not MFA is still pending */
+  user: SessionUser;
+}
+
+export function hashSessionId(cookieValue: string): string {
+  return createHash("sha256").update(cookieValue).digest("hex");
+}
+
+const COOKIE_VALUE = /^[A-Za-z0-9_-]{43}$/;
+
+export class SessionStore {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly opts: { ttlSeconds: number; idleSeconds: number; now: () => Date },
+  ) {}
+
+  /**
+   * Creates a session with a fresh id, deleting `replacing` in the same transaction: that is the
+   * regeneration that defeats session fixation (login, MFA completion).
+   */
+  async create(input: NewSession, replacing?: string): Promise<{ cookieValue: string; session: SessionView }> {
+    const cookieValue = randomBytes(32).toString("base64url");
+    const now = this.opts.now();
+    const ttl = input.pendingMfa ? Math.min(PENDING_MFA_TTL_SECONDS, this.opts.ttlSeconds) : this.opts.ttlSeconds;
+    const row: Row = {
+      idHash: hashSessionId(cookieValue),
+      userId: input.userId,
+      pendingMfa: input.pendingMfa,
+      amr: input.amr,
+      authTime: input.authTime,
+      csrfToken: randomBytes(32).toString("base64url"),
+      data: (input.data ?? {}) as Prisma.JsonValue,
+      ip: input.ip?.slice(0, 64) ?? null,
+      userAgent: input.userAgent?.slice(0, 512) ?? null,
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt: new Date(now.getTime() + ttl * 1000),
+    };
+    // Raw SQL on the login hot path; deleting the replaced session in the same statement makes the
+    // regeneration atomic without a transaction round trip.
+    await this.prisma.$executeRaw`
+      WITH gone AS (DELETE FROM web_sessions WHERE id_hash = ${replacing ?? ""})
+      INSERT INTO web_sessions (id_hash, user_id, pending_mfa, amr, auth_time, csrf_token, data, ip, user_agent, created_at, last_seen_at, expires_at)
+      VALUES (${row.idHash}, ${row.userId}::uuid, ${row.pendingMfa}, ${row.amr}::text[], ${row.authTime}::timestamptz, ${row.csrfToken},
+              ${JSON.stringify(row.data)}::jsonb, ${row.ip}, ${row.userAgent}, ${now}::timestamptz, ${now}::timestamptz, ${row.expiresAt}::timestamptz)`;
+    return { cookieValue, session: toView(row) };
+  }
+
+  /** The live session for a cookie value, or null (unknown, expired, idle, or user disabled). */
+  async load(cookieValue: string): Promise<LoadedSession | null> {
+    if (!COOKIE_VALUE.test(cookieValue)) return null;
+    const idHash = hashSessionId(cookieValue);
+    const row = await this.find(idHash);
+    if (!row) return null;
+    const now = this.opts.now().getTime();
+    const dead = !row.user || row.user.disabled || row.expiresAt.getTime() <= now || row.lastSeenAt.getTime() + this.opts.idleSeconds * 1000 <= now;
+    if (dead) {
+      await this.destroy(idHash);
+      return null;
+    }
+    if (now - row.lastSeenAt.getTime() >= TOUCH_INTERVAL_MS) {
+      // conditional, so concurrent requests of one browser write once
+      await this.prisma.webSession.updateMany({ where: { idHash, lastSeenAt: row.lastSeenAt }, data: { lastSeenAt: new Date(now) } });
+    }
+    const { disabled: _d, ...user } = row.user!;
+    return { session: toView(row), user };
+  }
+
+  /** One raw join on every authenticated request: the session row with its user. */
+  private async find(idHash: string): Promise<(Row & { user: (SessionUser & { disabled: boolean }) | null }) | null> {
+    const rows = await this.prisma.$queryRaw<RawSessionRow[]>`
+      SELECT s.id_hash, s.user_id::text AS user_id, s.pending_mfa, s.amr, s.auth_time, s.csrf_token, s.data, s.ip, s.user_agent,
+             s.created_at, s.last_seen_at, s.expires_at,
+             u.username, u.display_name, u.email, u.disabled
+      FROM web_sessions s LEFT JOIN users u ON u.id = s.user_id
+      WHERE s.id_hash = ${idHash}`;
+    const r = rows[0];
+    if (!r) return null;
+    const date = (d: Date | string | null) => (d === null ? null : new Date(d));
+    return {
+      idHash: r.id_hash,
+      userId: r.user_id,
+      pendingMfa: r.pending_mfa,
+      amr: r.amr ?? [],
+      authTime: date(r.auth_time),
+      csrfToken: r.csrf_token,
+      data: (typeof r.data === "string" ? JSON.parse(r.data) : r.data) as Prisma.JsonValue,
+      ip: r.ip,
+      userAgent: r.user_agent,
+      createdAt: date(r.created_at)!,
+      lastSeenAt: date(r.last_seen_at)!,
+      expiresAt: date(r.expires_at)!,
+      user: r.user_id !== null && r.username !== null ? { id: r.user_id, username: r.username, displayName: r.display_name, email: r.email, disabled: r.disabled ?? false } : null,
+    };
+  }
+
+  /** Merge keys into the session's data (other modules keep small per-session state here). */
+  async updateData(idHash: string, patch: Record<string, unknown>): Promise<void> {
+    // jsonb || in one statement: two concurrent patches of different keys both land
+    await this.prisma.$executeRaw`UPDATE web_sessions SET data = data || ${JSON.stringify(patch)}::jsonb WHERE id_hash = ${idHash}`;
+  }
+
+  async destroy(idHash: string): Promise<void> {
+    await this.prisma.webSession.deleteMany({ where: { idHash } });
+  }
+
+  /** Sign a user out everywhere (password reset, admin revocation, account disabled). */
+  async destroyAllForUser(userId: string): Promise<number> {
+    return (await this.prisma.webSession.deleteMany({ where: { userId } })).count;
+  }
+
+  /** End a user's other sessions (a new second factor: they were authenticated without it). */
+  async destroyAllForUserExcept(userId: string, keepIdHash: string): Promise<number> {
+    return (await this.prisma.webSession.deleteMany({ where: { userId, idHash: { not: keepIdHash } } })).count;
+  }
+
+  async listForUser(userId: string): Promise<SessionView[]> {
+    const rows = await this.prisma.webSession.findMany({ where: { userId, expiresAt: { gt: this.opts.now() } }, orderBy: { createdAt: "desc" } });
+    return rows.map(toView);
+  }
+
+  /** Delete rows past their absolute or idle limit (the read path ignores them anyway). */
+  async sweep(): Promise<number> {
+    const now = this.opts.now().getTime();
+    const { count } = await this.prisma.webSession.deleteMany({
+      where: { OR: [{ expiresAt: { lte: new Date(now) } }, { lastSeenAt: { lte: new Date(now - this.opts.idleSeconds * 1000) } }] },
+    });
+    return count;
+  }
+}
+
+type Row = Prisma.WebSessionGetPayload<object>;
+
+interface RawSessionRow {
+  id_hash: string;
+  user_id: string | null;
+  pending_mfa: boolean;
+  amr: string[] | null;
+  auth_time: Date | string | null;
+  csrf_token: string;
+  data: unknown;
+  ip: string | null;
+  user_agent: string | null;
+  created_at: Date | string;
+  last_seen_at: Date | string;
+  expires_at: Date | string;
+  username: string | null;
+  display_name: string | null;
+  email: string | null;
+  disabled: boolean | null;
+}
+
+function toView(row: Row): SessionView {
+  return {
+    id: row.idHash,
+    userId: row.userId!,
+    pendingMfa: row.pendingMfa,
+    amr: row.amr,
+    authTime: row.authTime,
+    csrfToken: row.csrfToken,
+    data: (row.data ?? {}) as Record<string, unknown>,
+    createdAt: row.createdAt,
+    expiresAt: row.expiresAt,
+  };
+}
