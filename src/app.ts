@@ -1,0 +1,36 @@
+// createApp(services): the Express application. Routers per concept; one error handler last.
+import express, { type Express } from "express";
+import path from "node:path";
+import type { Services } from "./services.ts";
+import { authRouter, sessionMiddleware } from "./auth/index.ts";
+import { VIEWS_DIR, accessLog, errorHandler, healthRouter, notFound, requestId, securityHeaders } from "./http/index.ts";
+
+export interface AppHandle {
+  app: Express;
+  /** flips /readyz to 503 so a load balancer drains this instance before shutdown */
+  markShuttingDown(): void;
+}
+
+export function createApp(s: Services): AppHandle {
+  let shuttingDown = false;
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", s.config.trustProxy);
+  app.set("query parser", "simple");
+
+  app.use(requestId());
+  app.use(accessLog(s.logger));
+  app.use(s.metrics.middleware());
+  app.use(securityHeaders({ https: s.config.cookieSecure }));
+  app.use("/static", express.static(path.join(VIEWS_DIR, "static"), { maxAge: "1h", index: false }));
+  app.use(healthRouter({ db: s.db, metrics: s.metrics, isShuttingDown: () => shuttingDown }));
+
+  // --- feature routers (each module exposes a router factory through its index.ts) ---
+  // The session middleware comes first: every router below can read res.locals.user/.session.
+  app.use(sessionMiddleware(s.auth));
+  app.use(authRouter({ auth: s.auth, audit: s.audit, directory: s.directory, render: s.render }));
+
+  app.use(notFound);
+  app.use(errorHandler({ logger: s.logger, metrics: s.metrics, render: s.render }));
+  return { app, markShuttingDown: () => void (shuttingDown = true) };
+}

@@ -1,0 +1,59 @@
+// Builds the long-lived services from configuration and an open database. The composition root
+// (main.ts) and the test harness both call this; nothing else constructs services.
+import type { Config } from "./config.ts";
+import type { Database } from "./db/index.ts";
+import { AuditLog } from "./audit/index.ts";
+import { AuthService, PasswordHasher } from "./auth/index.ts";
+import { DirectoryService } from "./directory/index.ts";
+import { CryptoBox, KeyService, loadMasterKey } from "./keys/index.ts";
+import { Metrics, createRenderer, type Logger, type Render } from "./http/index.ts";
+
+export interface Services {
+  config: Config;
+  db: Database;
+  logger: Logger;
+  metrics: Metrics;
+  render: Render;
+  audit: AuditLog;
+  box: CryptoBox;
+  passwords: PasswordHasher;
+  keys: KeyService;
+  directory: DirectoryService;
+  auth: AuthService;
+  /** stop background work (listeners, timers); the caller closes the database */
+  close(): Promise<void>;
+}
+
+export async function createServices(config: Config, db: Database, logger: Logger, opts: { defaultMetrics?: boolean } = {}): Promise<Services> {
+  const { prisma } = db;
+  const metrics = new Metrics(opts.defaultMetrics ?? true);
+  const audit = new AuditLog(prisma);
+  const masterKey = await loadMasterKey(config);
+  const box = new CryptoBox(masterKey);
+  const passwords = new PasswordHasher(config.loginConcurrency);
+  const keys = new KeyService({ prisma, box, audit, baseUrl: config.baseUrl, retiredTtlSeconds: config.keys.retiredTtlSeconds, listen: db.listen });
+  const directory = new DirectoryService({ prisma, audit, passwords, listen: db.listen });
+  await keys.init();
+  await directory.init();
+  const auth = new AuthService({ config, prisma, audit, metrics, logger, passwords, box, masterKey });
+  auth.start();
+
+  return {
+    config,
+    db,
+    logger,
+    metrics,
+    render: createRenderer({ cache: config.env === "production" }),
+    audit,
+    box,
+    passwords,
+    keys,
+    directory,
+    auth,
+    async close() {
+      await auth.close();
+      await directory.close();
+      await keys.close();
+    },
+  };
+}
