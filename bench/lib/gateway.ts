@@ -1,0 +1,153 @@
+// Starts the gateway as its own process, the way `npm start` does (`node --import tsx
+// src/main.ts`), on a free loopback port with a temporary IDP_DATA_DIR and, for the PostgreSQL
+// runs, a scratch database on the local server. Waits for /readyz; stop() ends everything.
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+export type BenchDatabase = "embedded" | "postgres";
+
+/** Server to create scratch databases on (the CI/test server by default). */
+export const BENCH_ADMIN_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+
+export interface Gateway {
+  baseUrl: URL;
+  pid: number;
+  database: BenchDatabase;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export async function postgresReachable(url = BENCH_ADMIN_URL): Promise<boolean> {
+  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await c.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await c.end().catch(() => {});
+  }
+}
+
+async function adminQuery(sql: string): Promise<void> {
+  const c = new pg.Client({ connectionString: BENCH_ADMIN_URL });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end().catch(() => {});
+  }
+}
+
+export interface GatewayOptions {
+  /** extra environment for the server (overrides the bench defaults) */
+  env?: Record<string, string>;
+  /** extra node flags, e.g. ["--cpu-prof", "--cpu-prof-dir=..."] */
+  nodeArgs?: string[];
+}
+
+export async function startGateway(database: BenchDatabase, opts: GatewayOptions = {}): Promise<Gateway> {
+  const port = await freePort();
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), "idp-bench-"));
+  let dbName: string | undefined;
+  let databaseUrl: string | undefined;
+  if (database === "postgres") {
+    dbName = `idp_bench_${randomBytes(5).toString("hex")}`;
+    await adminQuery(`CREATE DATABASE ${dbName}`);
+    const u = new URL(BENCH_ADMIN_URL);
+    u.pathname = `/${dbName}`;
+    databaseUrl = u.toString();
+  }
+  const baseUrl = new URL(`http://127.0.0.1:${port}`);
+  // Same runtime flags as `npm start` and the Dockerfile, so the bench measures what users run.
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? ["--max-semi-space-size=2"]), "--import", "tsx", "src/main.ts"], {
+    cwd: ROOT,
+    stdio: ["ignore", "ignore", "pipe"],
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? os.tmpdir(),
+      NODE_ENV: "development",
+      HOST: "127.0.0.1",
+      PORT: String(port),
+      IDP_BASE_URL: baseUrl.origin,
+      IDP_DATA_DIR: dataDir,
+      IDP_MASTER_KEY: randomBytes(32).toString("base64"),
+      IDP_SEED_DEMO: "true",
+      LOG_LEVEL: "warn",
+      MALLOC_ARENA_MAX: "2",
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+      ...opts.env,
+    },
+  });
+  let stderr = "";
+  child.stderr!.on("data", (d: Buffer) => void (stderr = (stderr + d.toString()).slice(-4000)));
+
+  const cleanup = async () => {
+    await stopChild(child);
+    await rm(dataDir, { recursive: true, force: true });
+    if (dbName) await adminQuery(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {});
+  };
+  running.add(cleanup);
+  const stop = async () => {
+    running.delete(cleanup);
+    await cleanup();
+  };
+  try {
+    await waitReady(baseUrl, child, () => stderr);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { baseUrl, pid: child.pid!, database, stop };
+}
+
+/** Gateways not yet stopped: an interrupted bench still removes its processes and scratch databases. */
+const running = new Set<() => Promise<void>>();
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    console.error(`\n${signal}: stopping the gateway(s) and dropping scratch databases`);
+    void Promise.allSettled([...running].map((stop) => stop())).then(() => process.exit(130));
+  });
+}
+
+async function waitReady(baseUrl: URL, child: ChildProcess, stderr: () => string, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode} before it was ready:\n${stderr()}`);
+    try {
+      const res = await fetch(new URL("/readyz", baseUrl), { signal: AbortSignal.timeout(1000) });
+      if (res.ok) return;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`gateway not ready after ${timeoutMs / 1000} s:\n${stderr()}`);
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((r) => child.once("exit", () => r()));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+  await exited;
+  clearTimeout(timer);
+}

@@ -1,0 +1,127 @@
+// The real server process (`node --import tsx src/main.ts`, as `npm start` runs it): boot failures
+// stop it with one clear line and a non-zero exit; SIGTERM drains and exits 0.
+import assert from "node:assert/strict";
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { after, before, describe, it } from "node:test";
+import { createTestDatabase, testBackends, type TestDatabase } from "../../helpers/db.ts";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+
+interface Server {
+  child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+function startServer(env: Record<string, string>): Server {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", NODE_ENV: "test", LOG_LEVEL: "warn", HOST: "127.0.0.1", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  let err = "";
+  child.stdout!.on("data", (d: Buffer) => (out += d));
+  child.stderr!.on("data", (d: Buffer) => (err += d));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+async function exitWithin(s: Server, ms: number) {
+  const timer = setTimeout(() => s.child.kill("SIGKILL"), ms);
+  const r = await s.exited;
+  clearTimeout(timer);
+  return r;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const lines = (s: string) => s.split("\n").filter((l) => l.trim() !== "");
+
+describe("server process: boot failures", () => {
+  it("an unreachable DATABASE_URL: retries, then exits 69 with one line naming the database", async () => {
+    const s = startServer({ DATABASE_URL: "postgresql://postgres@127.0.0.1:1/idp", IDP_DB_CONNECT_ATTEMPTS: "2", IDP_DATA_DIR: os.tmpdir() });
+    const { code } = await exitWithin(s, 60_000);
+    assert.equal(code, 69, s.stderr());
+    const errLines = lines(s.stderr());
+    assert.equal(errLines.length, 1, s.stderr());
+    assert.match(errLines[0]!, /^database unreachable: PostgreSQL at 127\.0\.0\.1:1\/idp \(.+\); gave up after 2 attempts$/);
+    assert.match(s.stdout(), /retry 1\/1/, "the retry is logged");
+  });
+
+  it("a bad configuration value: exits 78 with one line naming the variable", async () => {
+    const s = startServer({ PORT: "http" });
+    const { code } = await exitWithin(s, 30_000);
+    assert.equal(code, 78);
+    assert.deepEqual(lines(s.stderr()), ['configuration error: PORT: must be a whole number (got "http")']);
+  });
+
+  it("production without a master key: exits 78 before touching anything", async () => {
+    const s = startServer({ NODE_ENV: "production", IDP_BASE_URL: "https://idp.example.com", DATABASE_URL: "postgresql://postgres@127.0.0.1:1/idp" });
+    const { code } = await exitWithin(s, 30_000);
+    assert.equal(code, 78);
+    assert.match(lines(s.stderr())[0]!, /^configuration error: IDP_MASTER_KEY: is required in production/);
+  });
+});
+
+for (const backend of testBackends()) {
+  describe(`server process: start and graceful stop (${backend})`, () => {
+    let dataDir: string;
+    let testDb: TestDatabase | undefined;
+    before(async () => {
+      dataDir = await mkdtemp(path.join(os.tmpdir(), "idp-proc-"));
+      if (backend === "postgres") testDb = await createTestDatabase("postgres");
+    });
+    after(async () => {
+      await testDb?.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    });
+
+    it("serves /healthz and /readyz, and exits 0 on SIGTERM", async () => {
+      const port = await freePort();
+      const s = startServer({
+        PORT: String(port),
+        IDP_BASE_URL: `http://127.0.0.1:${port}`,
+        IDP_DATA_DIR: dataDir,
+        IDP_MASTER_KEY: randomBytes(32).toString("base64"),
+        IDP_SEED_DEMO: "false",
+        ...(testDb ? { DATABASE_URL: testDb.url! } : {}),
+      });
+      try {
+        const base = `http://127.0.0.1:${port}`;
+        let health: Response | undefined;
+        for (let i = 0; i < 300 && !health; i++) {
+          if (s.child.exitCode !== null) assert.fail(`server exited early (${s.child.exitCode}): ${s.stderr()}`);
+          health = await fetch(`${base}/healthz`).catch(() => undefined);
+          if (!health) await new Promise((r) => setTimeout(r, 200));
+        }
+        assert.equal(health?.status, 200, s.stderr());
+        assert.deepEqual(await health!.json(), { status: "ok" });
+        assert.equal((await fetch(`${base}/readyz`)).status, 200);
+
+        s.child.kill("SIGTERM");
+        const { code, signal } = await exitWithin(s, 20_000);
+        assert.equal(signal, null, "exited by itself, not killed");
+        assert.equal(code, 0, s.stderr());
+        assert.doesNotMatch(s.stderr(), /Error|unhandled/i);
+        await assert.rejects(fetch(`${base}/healthz`), "the port is closed after exit");
+      } finally {
+        if (s.child.exitCode === null) s.child.kill("SIGKILL");
+      }
+    });
+  });
+}
