@@ -13,7 +13,8 @@ export interface Parsed {
 /** Options that must never be accepted on the command line (visible in `ps` and shell history). */
 const SECRET_OPTIONS = new Set(["password", "secret", "master-key"]);
 
-export function parseArgs(argv: readonly string[], allowed: readonly string[] = []): Parsed {
+/** `flags` are options without a value (`--no-cache`), read as "true". */
+export function parseArgs(argv: readonly string[], allowed: readonly string[] = [], flags: readonly string[] = []): Parsed {
   const positionals: string[] = [];
   const options: Record<string, string> = {};
   for (let i = 0; i < argv.length; i++) {
@@ -30,6 +31,11 @@ export function parseArgs(argv: readonly string[], allowed: readonly string[] = 
     const eq = arg.indexOf("=");
     const name = arg.slice(2, eq < 0 ? undefined : eq);
     if (SECRET_OPTIONS.has(name)) throw new UsageError(`--${name} is not accepted on the command line; it is read from standard input`);
+    if (flags.includes(name)) {
+      if (eq >= 0) throw new UsageError(`--${name} takes no value`);
+      options[name] = "true";
+      continue;
+    }
     if (!allowed.includes(name)) throw new UsageError(`unknown option --${name}`);
     const value = eq < 0 ? argv[++i] : arg.slice(eq + 1);
     if (value === undefined || (eq < 0 && value.startsWith("--"))) throw new UsageError(`--${name} needs a value`);

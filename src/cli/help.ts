@@ -13,9 +13,19 @@ Usage:
   idp users enable <username>
   idp users set-password <username>   read the password from standard input (prompted without echo
                                       on a terminal; otherwise the first line of the pipe)
+  idp aws login [--role-arn <arn>] [--format env|ini|json] [--profile <name>]
+                                      sign in on a browser with the device code shown, then print
+                                      temporary AWS credentials (AssumeRoleWithWebIdentity)
+  idp aws credential-process --role-arn <arn>
+                                      the same as JSON for ~/.aws/config's credential_process,
+                                      cached until 5 minutes before expiry (refresh token reused)
+        aws options: --issuer <url> (default $IDP_ISSUER, $IDP_BASE_URL or http://localhost:4000)
+                     --client-id <id> (default idp-cli)  --duration <seconds>  --session-name <name>
+                     --sts-endpoint <url> (default <issuer>/sts)  --region <r>  --no-cache
   idp help
 
-Configuration comes from the environment, as for the server: DATABASE_URL (PostgreSQL) or
+The aws commands need no database: they talk to a running gateway over HTTP. Every other
+command's configuration comes from the environment, as for the server: DATABASE_URL (PostgreSQL) or
 IDP_DATA_DIR (embedded database, default ./data), IDP_MASTER_KEY, NODE_ENV, ...
 Changes are audited with actor "cli". Exit codes: 0 ok, 1 failed, 64 usage, 69 database
 unreachable, 78 configuration error.`;

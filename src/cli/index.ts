@@ -6,6 +6,7 @@ import { ConfigError } from "../config.ts";
 import { DomainError, isDatabaseUnavailable } from "../errors.ts";
 import { parseArgs, type Parsed, UsageError } from "./args.ts";
 import { CliError, stdio, type Io } from "./context.ts";
+import { AWS_FLAGS, AWS_OPTIONS, awsCommand } from "./aws/index.ts";
 import { HELP } from "./help.ts";
 import { keysCommand } from "./keys.ts";
 import { migrateCommand } from "./migrate.ts";
@@ -14,13 +15,14 @@ import { USERS_OPTIONS, usersCommand } from "./users.ts";
 
 export const EXIT = { ok: 0, failed: 1, usage: 64, unavailable: 69, config: 78 } as const;
 
-type Command = { run: (args: Parsed, io: Io) => Promise<number>; options?: readonly string[] };
+type Command = { run: (args: Parsed, io: Io) => Promise<number>; options?: readonly string[]; flags?: readonly string[] };
 
 const COMMANDS: Record<string, Command> = {
   migrate: { run: migrateCommand },
   seed: { run: seedCommand },
   keys: { run: keysCommand },
   users: { run: usersCommand, options: USERS_OPTIONS },
+  aws: { run: awsCommand, options: AWS_OPTIONS, flags: AWS_FLAGS },
   help: { run: async (_a, io) => (io.out(HELP), EXIT.ok) },
 };
 
@@ -33,7 +35,7 @@ export async function runCli(argv: readonly string[], io: Io = stdio): Promise<n
     }
     const command = COMMANDS[name];
     if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)}`);
-    return await command.run(parseArgs(rest, command.options), io);
+    return await command.run(parseArgs(rest, command.options, command.flags), io);
   } catch (err) {
     const [message, code] = describe(err);
     io.err(`idp: ${message}`);
