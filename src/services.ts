@@ -43,7 +43,7 @@ export async function createServices(config: Config, db: Database, logger: Logge
     db,
     logger,
     metrics,
-    render: createRenderer({ cache: config.env === "production" }),
+    render: createRenderer(),
     audit,
     box,
     passwords,
