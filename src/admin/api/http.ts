@@ -6,9 +6,10 @@ import { Invalid } from "../../errors.ts";
 
 export const jsonBody = express.json({ limit: "256kb", strict: true, type: ["application/json", "application/*+json"] });
 
-/** Writes must send JSON (415 otherwise): a form post cannot drive the API. */
+/** A body must be JSON: a cross-site form post cannot drive the API. (Bodiless actions such as a rotation pass.) */
 export const requireJson: RequestHandler = (req, _res, next) => {
-  if (["POST", "PUT", "PATCH"].includes(req.method) && !req.is(["application/json", "application/*+json"])) {
+  // req.is: null = no body, false = a body of another type
+  if (req.is(["application/json", "application/*+json"]) === false) {
     throw new Invalid("Send the request body as application/json.");
   }
   next();
