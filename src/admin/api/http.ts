@@ -9,7 +9,7 @@ export const jsonBody = express.json({ limit: "256kb", strict: true, type: ["app
 /** A body must be JSON: a cross-site form post cannot drive the API. (Bodiless actions such as a rotation pass.) */
 export const requireJson: RequestHandler = (req, _res, next) => {
   // req.is: null = no body, false = a body of another type
-  if (req.is(["application/json", "application/*+json"]) === false) {
+  if (req.get("content-length") !== "0" && req.is(["application/json", "application/*+json"]) === false) {
     throw new Invalid("Send the request body as application/json.");
   }
   next();
