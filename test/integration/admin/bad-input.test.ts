@@ -29,6 +29,7 @@ for (const backend of testBackends()) {
       assert.equal(res.status, 400);
       assert.match(res.text, /id="f-arn-error"/);
       assert.match(res.text, /value="arn:aws:iam::12345:role\/x"/);
+      assert.doesNotMatch(res.text, /id="f-samlProviderArn-error"|id="f-trustPolicy-error"/, "messages only next to the fields at fault");
       res = await createRole({ samlProviderArn: "arn:aws:iam::999999999999:saml-provider/other" });
       assert.equal(res.status, 400);
       assert.match(res.text, /id="f-samlProviderArn-error"[^>]*>Use a SAML provider in the role&#39;s own account/);

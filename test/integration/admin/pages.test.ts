@@ -96,6 +96,7 @@ for (const backend of testBackends()) {
 
       const bob = (await d().findUserByUsername("bob"))!;
       const page = await admin.get(`/admin/users/${bob.id}`);
+      assert.match(page.text, new RegExp(`name="groupIds" value="${group.id}"`), "a checkbox submits the group's id");
       res = await admin.post(`/admin/users/${bob.id}/groups`, { _csrf: csrfFrom(page.text), version: inputValue(page.text, "version")!, groupIds: [...bob.groupIds, group.id] as never });
       assert.equal(res.status, 303);
       assert.deepEqual([...(await d().findUserByUsername("bob"))!.groupIds].sort(), [...bob.groupIds, group.id].sort());
