@@ -2,7 +2,7 @@
 // group is still mapped to a role, has subgroups or grants app access).
 import { Router, type Request, type Response } from "express";
 import { requireCsrf } from "../../auth/index.ts";
-import { NotFound } from "../../errors.ts";
+import { Invalid, NotFound } from "../../errors.ts";
 import type { Services } from "../../services.ts";
 import { actorOf, requireWriter } from "../access.ts";
 import { adminForm, text, version } from "../forms.ts";
@@ -32,7 +32,7 @@ export function groupPages(s: Services): Router {
     const roles = (snap.mappingsByGroup.get(g.id) ?? []).map((m) => snap.roleById.get(m.roleId)?.arn).filter(Boolean);
     adminPage(s.render, req, res, "group", {
       title: `Group ${g.name}`, g, members: members.map((m) => m.user), children, roles,
-      parents: snap.groups.filter((p) => p.id !== g.id), form: { name: g.name, description: g.description ?? "", parentId: g.parentId ?? "" },
+      memberForm: {}, parents: snap.groups.filter((p) => p.id !== g.id), form: { name: g.name, description: g.description ?? "", parentId: g.parentId ?? "" },
       notice: noticeOf(req), ...extra,
     }, status);
   };
@@ -53,6 +53,19 @@ export function groupPages(s: Services): Router {
       await s.directory.updateGroup(String(req.params.id), version(req), { ...form, parentId: form.parentId || null }, actorOf(res));
       done(res, `/admin/groups/${req.params.id}`, "saved");
     }, (status, e) => groupPage(req, res, { form, ...e }, status));
+  });
+  // membership from the group's side: the user's version guards against a concurrent edit of that user
+  r.post("/groups/:id/members", ...write, async (req, res) => {
+    const memberForm = { username: text(req, "username"), remove: text(req, "remove") };
+    await formAction(res, async () => {
+      const g = (await s.directory.snapshot()).groupById.get(String(req.params.id));
+      if (!g) throw new NotFound("No such group.");
+      const user = memberForm.remove ? await s.directory.findUserById(memberForm.remove) : await s.directory.findUserByUsername(memberForm.username.trim());
+      if (!user) throw new Invalid("No such user.", { username: "No user with this username." });
+      const groupIds = memberForm.remove ? user.groupIds.filter((id) => id !== g.id) : [...user.groupIds, g.id];
+      await s.directory.setUserGroups(user.id, user.version, groupIds, actorOf(res));
+      done(res, `/admin/groups/${g.id}`, "saved");
+    }, (status, e) => groupPage(req, res, { memberForm, ...e }, status));
   });
   r.post("/groups/:id/delete", ...write, async (req, res) => {
     await formAction(res, async () => {

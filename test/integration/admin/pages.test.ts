@@ -150,6 +150,21 @@ for (const backend of testBackends()) {
       assert.equal((await lastAudit("admin.user.mfa_reset"))?.actor, "admin");
     });
 
+    test("group members: add and remove by username from the group page", async () => {
+      const g = (await d().snapshot()).groupByName.get("engineering")!;
+      let res = await admin.submit(`/admin/groups/${g.id}`, `/admin/groups/${g.id}/members`, { username: "nobody" });
+      assert.equal(res.status, 400);
+      assert.match(res.text, /id="f-username-error"/);
+      res = await admin.submit(`/admin/groups/${g.id}`, `/admin/groups/${g.id}/members`, { username: "bob" });
+      assert.equal(res.status, 303);
+      const bob = (await d().findUserByUsername("bob"))!;
+      assert.ok(bob.groupIds.includes(g.id));
+      res = await admin.submit(`/admin/groups/${g.id}`, `/admin/groups/${g.id}/members`, { remove: bob.id });
+      assert.equal(res.status, 303);
+      assert.equal((await d().findUserByUsername("bob"))!.groupIds.includes(g.id), false);
+      assert.equal((await lastAudit("directory.user.groups"))?.actor, "admin");
+    });
+
     test("search and paging", async () => {
       const res = await admin.get("/admin/users?q=ali");
       assert.match(res.text, />alice</);
