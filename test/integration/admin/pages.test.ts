@@ -165,6 +165,44 @@ for (const backend of testBackends()) {
       assert.equal((await lastAudit("directory.user.groups"))?.actor, "admin");
     });
 
+    test("SAML apps, OIDC clients and STS providers through their forms", async () => {
+      const fin = await groupId("finance");
+      let res = await admin.submit("/admin/sps", "/admin/sps", { name: "Wiki", entityId: "https://wiki.example.com", acsUrls: "https://wiki.example.com/acs\nhttps://wiki.example.com/acs2", nameIdFormat: "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent", profile: "generic", accessGroupIds: fin, encryptAssertions: "on" });
+      assert.equal(res.status, 303, res.text.slice(0, 300));
+      const sp = (await d().snapshot()).spByEntityId.get("https://wiki.example.com")!;
+      assert.deepEqual(sp.acsUrls, ["https://wiki.example.com/acs", "https://wiki.example.com/acs2"]);
+      assert.deepEqual(sp.accessGroupIds, [fin]);
+      assert.equal(sp.encryptAssertions, true);
+      res = await admin.submit(`/admin/sps/${sp.id}`, `/admin/sps/${sp.id}`, { version: String(sp.version), name: "Wiki 2", entityId: sp.entityId, acsUrls: "ftp://nope", nameIdFormat: sp.nameIdFormat, profile: "generic" });
+      assert.equal(res.status, 400);
+      assert.match(res.text, /id="f-acsUrls-error"/);
+      assert.equal((await d().snapshot()).spByEntityId.get(sp.entityId)!.name, "Wiki");
+
+      res = await admin.submit("/admin/clients", "/admin/clients", { clientId: "spa", name: "SPA", redirectUris: "https://spa.example.com/cb", grantTypes: "authorization_code", authMethod: "none", firstParty: "on" });
+      assert.equal(res.status, 303);
+      const c = (await d().snapshot()).clientByClientId.get("spa")!;
+      assert.equal(c.secretEnc, null);
+      assert.deepEqual(c.metadata.redirect_uris, ["https://spa.example.com/cb"]);
+      // turning it confidential shows a new secret once
+      res = await admin.submit(`/admin/clients/${c.id}`, `/admin/clients/${c.id}`, { version: String(c.version), name: "SPA", redirectUris: "https://spa.example.com/cb", grantTypes: "authorization_code", authMethod: "client_secret_post" });
+      assert.equal(res.status, 200);
+      assert.match(res.text, /id="client-secret">[A-Za-z0-9_-]{43}</);
+      assert.ok((await d().snapshot()).clientByClientId.get("spa")!.secretEnc);
+
+      res = await admin.submit("/admin/providers", "/admin/providers", { arn: "arn:aws:iam::111122223333:oidc-provider/ci.example.com", issuer: "https://ci.example.com", clientIds: "sts.amazonaws.com" });
+      assert.equal(res.status, 303);
+      const id = /\/admin\/providers\/([0-9a-f-]{36})/.exec(res.headers.location!)![1]!;
+      res = await admin.submit(`/admin/providers/${id}`, `/admin/providers/${id}`, { version: "1", issuer: "https://ci.example.com", clientIds: "" });
+      assert.equal(res.status, 400);
+      assert.match(res.text, /id="f-clientIds-error"/);
+      res = await admin.submit(`/admin/providers/${id}`, `/admin/providers/${id}/delete`, { version: "1" });
+      assert.equal(res.status, 303);
+      assert.equal((await t.services.audit.query({ action: "sts.provider.delete", limit: 1 }))[0]?.actor, "admin");
+      res = await admin.submit("/admin/providers", "/admin/providers", { arn: "arn:aws:iam::111122223333:role/NotAProvider", issuer: "x" });
+      assert.equal(res.status, 400);
+      assert.match(res.text, /id="f-arn-error"/);
+    });
+
     test("search and paging", async () => {
       const res = await admin.get("/admin/users?q=ali");
       assert.match(res.text, />alice</);
