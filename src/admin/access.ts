@@ -5,7 +5,9 @@ import type { RequestHandler, Response } from "express";
 import type { AuditLog } from "../audit/index.ts";
 import type { Config } from "../config.ts";
 import type { DirectoryService } from "../directory/index.ts";
+import { requireCsrf } from "../auth/index.ts";
 import { Denied } from "../errors.ts";
+import { adminForm } from "./forms.ts";
 
 export type AdminRole = "admin" | "auditor";
 
@@ -52,11 +54,20 @@ export function requireAdminSession(deps: { config: Config; directory: Directory
   };
 }
 
-/** Writes need the admin role; auditors read only. */
-export const requireWriter: RequestHandler = (_req, res, next) => {
-  if (res.locals.admin?.role !== "admin") throw new Denied("Auditors can look but not change anything.");
-  next();
-};
+/** Writes need the admin role; auditors read only (an attempt is audited). */
+export function requireWriter(audit: AuditLog): RequestHandler {
+  return async (req, res, next) => {
+    const admin = res.locals.admin;
+    if (admin?.role === "admin") return next();
+    await audit.record({ actor: admin?.actor, action: "admin.write", outcome: "denied", target: `${req.method} ${req.path}`.slice(0, 200), details: { reason: "read_only" } });
+    throw new Denied("Auditors can look but not change anything.");
+  };
+}
+
+/** What every admin form post passes first: the body parser, the CSRF check, the write check. */
+export function writeGuards(s: { audit: AuditLog }): RequestHandler[] {
+  return [adminForm, requireCsrf, requireWriter(s.audit)];
+}
 
 export function actorOf(res: Response): string {
   const a = res.locals.admin;

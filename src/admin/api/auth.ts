@@ -22,12 +22,14 @@ function scopesOf(p: JWTPayload): string[] {
   return [];
 }
 
-export function requireBearer(s: Pick<Services, "keys" | "config">): RequestHandler {
+export function requireBearer(s: Pick<Services, "keys" | "config" | "audit">): RequestHandler {
   return async (req, res, next) => {
+    const target = `${req.method} ${req.baseUrl}${req.path}`.slice(0, 200);
     const header = req.get("authorization") ?? "";
     const m = /^Bearer ([A-Za-z0-9_.~+/-]+=*)$/i.exec(header);
     if (!m) {
       res.setHeader("WWW-Authenticate", REALM);
+      await s.audit.record({ action: "admin.api.auth", outcome: "failure", target, details: { reason: "no_token" } });
       throw new Unauthenticated("Send an access token: Authorization: Bearer <token>.");
     }
     let payload: JWTPayload;
@@ -40,18 +42,22 @@ export function requireBearer(s: Pick<Services, "keys" | "config">): RequestHand
         requiredClaims: ["exp"],
         clockTolerance: 5,
       }));
-    } catch {
+    } catch (err) {
       res.setHeader("WWW-Authenticate", `${REALM}, error="invalid_token"`);
+      // jose's error code says why (ERR_JWT_EXPIRED, ERR_JWS_SIGNATURE_VERIFICATION_FAILED, ERR_JWT_CLAIM_VALIDATION_FAILED…)
+      const reason = String((err as { code?: unknown }).code ?? "invalid").slice(0, 64);
+      await s.audit.record({ action: "admin.api.auth", outcome: "failure", target, details: { reason } });
       throw new Unauthenticated("The access token is invalid, expired, or not meant for this API.");
     }
     const scopes = scopesOf(payload);
     const role = scopes.includes(ADMIN_SCOPE) ? "admin" : scopes.includes(ADMIN_READ_SCOPE) ? "auditor" : undefined;
     const write = !["GET", "HEAD", "OPTIONS"].includes(req.method);
+    const who = [payload.client_id, payload.azp, payload.sub].find((v) => typeof v === "string" && v) as string | undefined;
     if (!role || (write && role !== "admin")) {
+      await s.audit.record({ actor: `client:${who ?? "unknown"}`, action: "admin.api.auth", outcome: "denied", target, details: { reason: "insufficient_scope", scopes } });
       res.setHeader("WWW-Authenticate", `${REALM}, error="insufficient_scope", scope="${write ? ADMIN_SCOPE : `${ADMIN_READ_SCOPE} ${ADMIN_SCOPE}`}"`);
       throw new Denied(write ? `This operation needs the "${ADMIN_SCOPE}" scope.` : `This API needs the "${ADMIN_READ_SCOPE}" or "${ADMIN_SCOPE}" scope.`);
     }
-    const who = [payload.client_id, payload.azp, payload.sub].find((v) => typeof v === "string" && v) as string | undefined;
     res.locals.admin = { actor: `client:${who ?? "unknown"}`, role };
     next();
   };

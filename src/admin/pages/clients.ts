@@ -1,13 +1,12 @@
 // /admin/clients: OIDC clients — redirect URIs, grant types, authentication method, groups
 // allowed. A confidential client's secret is generated here and shown exactly once.
 import { Router, type Request, type Response } from "express";
-import { requireCsrf } from "../../auth/index.ts";
 import type { JsonObject, OidcClientRecord } from "../../directory/index.ts";
 import { Invalid, NotFound } from "../../errors.ts";
 import type { Services } from "../../services.ts";
-import { actorOf, requireWriter } from "../access.ts";
+import { actorOf, writeGuards } from "../access.ts";
 import { isConfidential, newClientSecret } from "../client-secrets.ts";
-import { adminForm, checked, lines, list, text, version } from "../forms.ts";
+import { checked, lines, list, text, version } from "../forms.ts";
 import { adminPage, done, formAction, noticeOf } from "../render.ts";
 
 export const GRANT_TYPES = ["authorization_code", "refresh_token", "client_credentials", "urn:ietf:params:oauth:grant-type:device_code"] as const;
@@ -47,7 +46,7 @@ export function clientMetadata(f: ClientForm, stored: Readonly<JsonObject> = {})
 
 export function clientPages(s: Services): Router {
   const r = Router();
-  const write = [adminForm, requireCsrf, requireWriter];
+  const write = writeGuards(s);
   const common = async () => ({ groups: (await s.directory.snapshot()).groups, grantTypes: GRANT_TYPES, authMethods: AUTH_METHODS });
 
   const listPage = async (req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) => {

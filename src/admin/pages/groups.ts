@@ -1,16 +1,15 @@
 // /admin/groups: create, rename, nest under a parent, see members, delete (refused while the
 // group is still mapped to a role, has subgroups or grants app access).
 import { Router, type Request, type Response } from "express";
-import { requireCsrf } from "../../auth/index.ts";
 import { Invalid, NotFound } from "../../errors.ts";
 import type { Services } from "../../services.ts";
-import { actorOf, requireWriter } from "../access.ts";
-import { adminForm, text, version } from "../forms.ts";
+import { actorOf, writeGuards } from "../access.ts";
+import { text, version } from "../forms.ts";
 import { adminPage, done, formAction, noticeOf } from "../render.ts";
 
 export function groupPages(s: Services): Router {
   const r = Router();
-  const write = [adminForm, requireCsrf, requireWriter];
+  const write = writeGuards(s);
 
   const listPage = async (req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) => {
     const snap = await s.directory.snapshot();

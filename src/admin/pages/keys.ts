@@ -1,9 +1,7 @@
 // /admin/keys: the signing keys (no private material) and rotation (audited by the key service).
 import { Router } from "express";
-import { requireCsrf } from "../../auth/index.ts";
 import type { Services } from "../../services.ts";
-import { actorOf, requireWriter } from "../access.ts";
-import { adminForm } from "../forms.ts";
+import { actorOf, writeGuards } from "../access.ts";
 import { adminPage, done, noticeOf } from "../render.ts";
 
 export function keyPages(s: Services): Router {
@@ -11,7 +9,7 @@ export function keyPages(s: Services): Router {
   r.get("/keys", async (req, res) => {
     adminPage(s.render, req, res, "keys", { title: "Signing keys", keys: await s.keys.list(), notice: noticeOf(req) });
   });
-  r.post("/keys/rotate", adminForm, requireCsrf, requireWriter, async (_req, res) => {
+  r.post("/keys/rotate", ...writeGuards(s), async (_req, res) => {
     await s.keys.rotate(actorOf(res));
     done(res, "/admin/keys", "rotated");
   });

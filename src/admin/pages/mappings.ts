@@ -2,15 +2,14 @@
 // attribute → session tag rules. A cell carries the mapping's version, so two admins editing the
 // same cell cannot silently overwrite each other.
 import { Router, type Request, type Response } from "express";
-import { requireCsrf } from "../../auth/index.ts";
 import type { Services } from "../../services.ts";
-import { actorOf, requireWriter } from "../access.ts";
-import { adminForm, checked, intOrRaw, text, version } from "../forms.ts";
+import { actorOf, writeGuards } from "../access.ts";
+import { checked, intOrRaw, text, version } from "../forms.ts";
 import { adminPage, done, formAction, noticeOf } from "../render.ts";
 
 export function mappingPages(s: Services): Router {
   const r = Router();
-  const write = [adminForm, requireCsrf, requireWriter];
+  const write = writeGuards(s);
 
   const page = async (req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) => {
     const snap = await s.directory.snapshot();

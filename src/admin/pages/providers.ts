@@ -1,10 +1,9 @@
 // /admin/providers: the identity providers the local STS trusts (AssumeRoleWithSAML /
 // AssumeRoleWithWebIdentity look the Principal's provider up here).
 import { Router, type Request, type Response } from "express";
-import { requireCsrf } from "../../auth/index.ts";
 import type { Services } from "../../services.ts";
-import { actorOf, requireWriter } from "../access.ts";
-import { adminForm, lines, text, version } from "../forms.ts";
+import { actorOf, writeGuards } from "../access.ts";
+import { lines, text, version } from "../forms.ts";
 import { StsProviderStore, type StsProvider } from "../providers-store.ts";
 import { adminPage, done, formAction, noticeOf } from "../render.ts";
 import { splitCertificates } from "./sps.ts";
@@ -16,7 +15,7 @@ const input = (f: ReturnType<typeof readForm>) => ({ arn: f.arn, issuer: f.issue
 export function providerPages(s: Services): Router {
   const r = Router();
   const store = new StsProviderStore(s.db.prisma, s.audit);
-  const write = [adminForm, requireCsrf, requireWriter];
+  const write = writeGuards(s);
   const listPage = async (req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) =>
     adminPage(s.render, req, res, "providers", { title: "STS identity providers", providers: await store.list(), form: formOf(), notice: noticeOf(req), ...extra }, status);
   const providerPage = async (req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) => {

@@ -3,13 +3,12 @@
 // parser (the same one AssumeRole* uses), so a policy saved here is one the STS can evaluate.
 // Stored policies are shown pretty-printed.
 import { Router, type Request, type Response } from "express";
-import { requireCsrf } from "../../auth/index.ts";
 import type { JsonObject, RoleRecord } from "../../directory/index.ts";
 import { Invalid, NotFound } from "../../errors.ts";
 import type { Services } from "../../services.ts";
 import { MalformedPolicyDocument, parsePolicy } from "../../sts/iam/index.ts";
-import { actorOf, requireWriter } from "../access.ts";
-import { adminForm, intOrRaw, text, version } from "../forms.ts";
+import { actorOf, writeGuards } from "../access.ts";
+import { intOrRaw, text, version } from "../forms.ts";
 import { adminPage, done, formAction, noticeOf } from "../render.ts";
 
 /** Form text → role input; the trust policy must parse as an IAM trust policy. */
@@ -49,7 +48,7 @@ const formOf = (r?: RoleRecord) => ({
 
 export function rolePages(s: Services): Router {
   const r = Router();
-  const write = [adminForm, requireCsrf, requireWriter];
+  const write = writeGuards(s);
   const readForm = (req: Request) => ({
     arn: text(req, "arn"), samlProviderArn: text(req, "samlProviderArn"), maxSessionDuration: text(req, "maxSessionDuration"),
     trustPolicy: text(req, "trustPolicy"), description: text(req, "description"),

@@ -1,12 +1,11 @@
 // /admin/sps: SAML service providers — ACS URLs, SLO URL, certificates, signing/encryption
 // options, NameID format, AWS profile, groups allowed — created by hand or from metadata.
 import { Router, type Request, type Response } from "express";
-import { requireCsrf } from "../../auth/index.ts";
 import { NAMEID_FORMATS, type ServiceProviderInput, type ServiceProviderRecord } from "../../directory/index.ts";
 import { NotFound } from "../../errors.ts";
 import type { Services } from "../../services.ts";
-import { actorOf, requireWriter } from "../access.ts";
-import { adminForm, checked, lines, list, text, version } from "../forms.ts";
+import { actorOf, writeGuards } from "../access.ts";
+import { checked, lines, list, text, version } from "../forms.ts";
 import { parseSpMetadata } from "../metadata.ts";
 import { adminPage, done, formAction, noticeOf } from "../render.ts";
 
@@ -42,7 +41,7 @@ export const spInput = (f: SpForm): ServiceProviderInput => ({
 
 export function spPages(s: Services): Router {
   const r = Router();
-  const write = [adminForm, requireCsrf, requireWriter];
+  const write = writeGuards(s);
   const common = async () => ({ groups: (await s.directory.snapshot()).groups, nameIdFormats: NAMEID_FORMATS });
 
   const listPage = async (req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) => {

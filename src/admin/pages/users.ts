@@ -1,13 +1,12 @@
 // /admin/users: list with search and paging, create, edit attributes, disable, reset password,
 // reset two-step verification, group membership, delete. Every write carries the version it read.
 import { Router, type Request, type Response } from "express";
-import { requireCsrf } from "../../auth/index.ts";
 import type { DirectoryUser, JsonObject } from "../../directory/index.ts";
 import { isId } from "../../directory/index.ts";
 import { NotFound } from "../../errors.ts";
 import type { Services } from "../../services.ts";
-import { actorOf, requireWriter } from "../access.ts";
-import { adminForm, checked, jsonObject, list, text, version } from "../forms.ts";
+import { actorOf, writeGuards } from "../access.ts";
+import { checked, jsonObject, list, text, version } from "../forms.ts";
 import { resetMfa } from "../mfa-reset.ts";
 import { adminPage, done, formAction, noticeOf } from "../render.ts";
 
@@ -15,7 +14,7 @@ const PAGE_SIZE = 25;
 
 export function userPages(s: Services): Router {
   const r = Router();
-  const write = [adminForm, requireCsrf, requireWriter];
+  const write = writeGuards(s);
 
   const listPage = async (req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) => {
     const q = typeof req.query.q === "string" ? req.query.q.slice(0, 100) : "";

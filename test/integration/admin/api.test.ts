@@ -73,6 +73,9 @@ for (const backend of testBackends()) {
         assert.match(res.headers["www-authenticate"] ?? "", /^Bearer realm=/, name);
         if (tok) assert.match(res.headers["www-authenticate"]!, /error="invalid_token"/, name);
       }
+      const [ev] = await t.services.audit.query({ action: "admin.api.auth", limit: 1 });
+      assert.equal(ev?.outcome, "failure");
+      assert.equal((ev?.details as { reason: string }).reason, "ERR_JOSE_ALG_NOT_ALLOWED", "the last case: RS384 is refused");
       // a session cookie is not enough for the API
       const res = await t.request.get("/api/admin/users");
       isProblem(res, 401);
@@ -88,6 +91,9 @@ for (const backend of testBackends()) {
       res = await api("post", "/groups", readToken).send({ name: "readers-cannot" });
       isProblem(res, 403);
       assert.equal((await snap()).groupByName.get("readers-cannot"), undefined);
+      const [ev] = await t.services.audit.query({ action: "admin.api.auth", limit: 1 });
+      assert.equal(ev?.outcome, "denied");
+      assert.equal(ev?.actor, "client:admin-automation");
     });
 
     test("users: create, get, list/search, patch, groups, disable, password, MFA reset, delete", async () => {

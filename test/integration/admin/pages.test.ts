@@ -67,6 +67,9 @@ for (const backend of testBackends()) {
       assert.equal(res.status, 403);
       assert.match(res.text, /Auditors can look but not change anything/);
       assert.equal((await d().snapshot()).groupByName.get("by-auditor"), undefined);
+      const [ev] = await t.services.audit.query({ action: "admin.write", limit: 1 });
+      assert.equal(ev?.actor, "bob");
+      assert.equal(ev?.outcome, "denied");
       const b2 = (await d().findUserByUsername("bob"))!;
       await d().setUserGroups(b2.id, b2.version, b2.groupIds.filter((g) => g !== auditors.id), "test");
       await d().deleteGroup(auditors.id, auditors.version, "test");
