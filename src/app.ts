@@ -2,6 +2,7 @@
 import express, { type Express } from "express";
 import path from "node:path";
 import type { Services } from "./services.ts";
+import { adminRouter } from "./admin/index.ts";
 import { authRouter, sessionMiddleware } from "./auth/index.ts";
 import { VIEWS_DIR, accessLog, errorHandler, healthRouter, notFound, requestId, securityHeaders } from "./http/index.ts";
 
@@ -29,6 +30,8 @@ export function createApp(s: Services): AppHandle {
   // The session middleware comes first: every router below can read res.locals.user/.session.
   app.use(sessionMiddleware(s.auth));
   app.use(authRouter({ auth: s.auth, audit: s.audit, directory: s.directory, render: s.render }));
+  // admin pages (/admin, web session + admin group) and admin JSON API (/api/admin, bearer tokens)
+  app.use(adminRouter(s));
 
   app.use(notFound);
   app.use(errorHandler({ logger: s.logger, metrics: s.metrics, render: s.render }));

@@ -71,6 +71,9 @@ const SPEC = {
   IDP_KEY_RETIRED_TTL: [int(0, 365 * 86400), String(7 * 86400)],
   IDP_TOTP_ISSUER: [z.string().trim().min(1).max(64), "idp-gateway"],
   IDP_SHUTDOWN_TIMEOUT: [int(1, 600), "10"],
+  IDP_ADMIN_GROUP: [z.string().trim().min(1).max(128), "admins"],
+  IDP_AUDITOR_GROUP: [z.string().trim().min(1).max(128), "auditors"],
+  IDP_ADMIN_REQUIRE_MFA: [bool, "false"],
 } as const;
 
 /** Never echoed in error messages: a near-miss master key or a URL with a password would end up in logs. */
@@ -102,6 +105,8 @@ export interface Config {
   keys: { retiredTtlSeconds: number };
   totpIssuer: string;
   shutdownTimeoutSeconds: number;
+  /** /admin: members of `group` may read and write, of `auditorGroup` only read; `requireMfa` wants an MFA session */
+  admin: { group: string; auditorGroup: string; requireMfa: boolean };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -163,6 +168,7 @@ function finish(r: Raw): Config {
     keys: { retiredTtlSeconds: r.IDP_KEY_RETIRED_TTL! },
     totpIssuer: r.IDP_TOTP_ISSUER!,
     shutdownTimeoutSeconds: r.IDP_SHUTDOWN_TIMEOUT!,
+    admin: { group: r.IDP_ADMIN_GROUP!, auditorGroup: r.IDP_AUDITOR_GROUP!, requireMfa: r.IDP_ADMIN_REQUIRE_MFA! },
   };
 }
 

@@ -196,6 +196,14 @@ export class DirectoryService {
     return this.write("directory.mapping.delete", actor, (tx) => roles.unmapGroup(tx, groupId, roleId));
   }
 
+  /** Set (or, with null, clear) the session cap of an existing mapping; versioned like every edit. */
+  async updateMapping(groupId: string, roleId: string, version: number, sessionDuration: number | null, actor: string): Promise<T.MappingRecord> {
+    if (!isId(groupId) || !isId(roleId)) throw new NotFound("This group is not mapped to this role.");
+    const v = checkVersion(version);
+    const i = inputs.mapping({ groupId, roleId, sessionDuration });
+    return this.write("directory.mapping.update", actor, (tx) => roles.updateMapping(tx, groupId, roleId, v, i.sessionDuration));
+  }
+
   async createTagRule(input: T.TagRuleInput, actor: string): Promise<T.TagRuleRecord> {
     const i = inputs.tagRule(input);
     return this.write("directory.tag_rule.create", actor, (tx) => roles.createTagRule(tx, i));

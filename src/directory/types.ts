@@ -43,6 +43,7 @@ export interface MappingRecord {
   readonly roleId: string;
   /** cap for sessions granted through this mapping; null = the role's maximum */
   readonly sessionDuration: number | null;
+  readonly version: number;
 }
 
 export interface TagRuleRecord {

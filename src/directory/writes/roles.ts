@@ -56,6 +56,16 @@ export async function unmapGroup(tx: Tx, groupId: string, roleId: string): Promi
   return { result: undefined, target: `mapping:${m.id}`, details: { group: m.group.name, role: m.role.arn } };
 }
 
+/** Change a mapping's session cap; `version` is the mapping's, so a concurrent edit is refused. */
+export async function updateMapping(tx: Tx, groupId: string, roleId: string, version: number, sessionDuration: number | null): Promise<Outcome<MappingRecord>> {
+  const where = { groupId_roleId: { groupId, roleId } };
+  const m = await tx.roleMapping.findUnique({ where, include: { group: true, role: true } });
+  if (!m) throw new NotFound("This group is not mapped to this role.");
+  await guarded("mapping", await tx.roleMapping.updateMany({ where: { id: m.id, version }, data: { sessionDuration, version: { increment: 1 } } }), stillThere);
+  const { group, role, ...updated } = { ...m, ...(await tx.roleMapping.findUniqueOrThrow({ where })) };
+  return { result: updated, target: `mapping:${m.id}`, details: { group: group.name, role: role.arn, sessionDuration, previous: m.sessionDuration } };
+}
+
 export async function createTagRule(tx: Tx, i: ReturnType<typeof inputs.tagRule>): Promise<Outcome<TagRuleRecord>> {
   if ((await tx.tagRule.count()) >= MAX_TAG_RULES) {
     throw new Invalid(`A session carries at most ${MAX_TAG_RULES} tags; delete a rule first.`, { tagKey: `At most ${MAX_TAG_RULES} tag rules.` });

@@ -118,7 +118,7 @@ describe("roles", () => {
   it("ignores mappings whose role or group is missing from the snapshot", () => {
     const fx = new Fixture();
     const g = fx.group("eng");
-    fx.mappings.push({ id: "m", groupId: g.id, roleId: "gone", sessionDuration: null });
+    fx.mappings.push({ id: "m", groupId: g.id, roleId: "gone", sessionDuration: null, version: 1 });
     assert.deepEqual(fx.build(fx.user("a1", [g, { ...g, id: "gone" }])).identity.roles, []);
   });
 

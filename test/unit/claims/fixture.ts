@@ -60,7 +60,7 @@ export class Fixture {
   }
 
   map(group: GroupRecord, role: RoleRecord, sessionDuration: number | null = null): void {
-    this.mappings.push({ id: newId(), groupId: group.id, roleId: role.id, sessionDuration });
+    this.mappings.push({ id: newId(), groupId: group.id, roleId: role.id, sessionDuration, version: 1 });
   }
 
   tag(attribute: string, tagKey: string, transitive = false): void {

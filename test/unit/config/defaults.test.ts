@@ -63,6 +63,9 @@ describe("config defaults", () => {
       IDP_KEY_RETIRED_TTL: "0",
       IDP_TOTP_ISSUER: "Example Corp",
       IDP_SHUTDOWN_TIMEOUT: "30",
+      IDP_ADMIN_GROUP: "idp-admins",
+      IDP_AUDITOR_GROUP: "idp-auditors",
+      IDP_ADMIN_REQUIRE_MFA: "yes",
     });
     assert.equal(c.env, "test");
     assert.equal(c.port, 4100);
@@ -83,6 +86,7 @@ describe("config defaults", () => {
     assert.deepEqual(c.keys, { retiredTtlSeconds: 0 });
     assert.equal(c.totpIssuer, "Example Corp");
     assert.equal(c.shutdownTimeoutSeconds, 30);
+    assert.deepEqual(c.admin, { group: "idp-admins", auditorGroup: "idp-auditors", requireMfa: true });
   });
 
   it("the test above names every variable config.ts knows", () => {
@@ -92,7 +96,8 @@ describe("config defaults", () => {
       "IDP_IP_FAILURE_LIMIT", "IDP_IP_WINDOW_SECONDS", "IDP_KEY_RETIRED_TTL", "IDP_LOCKOUT_SECONDS",
       "IDP_LOCKOUT_THRESHOLD", "IDP_LOGIN_CONCURRENCY", "IDP_MASTER_KEY", "IDP_SEED_DEMO", "IDP_SESSION_IDLE_TIMEOUT",
       "IDP_SESSION_TTL", "IDP_SHUTDOWN_TIMEOUT", "IDP_TOTP_ISSUER", "IDP_TRUST_PROXY", "LOG_LEVEL", "NODE_ENV", "PORT",
-    ]);
+      "IDP_ADMIN_GROUP", "IDP_AUDITOR_GROUP", "IDP_ADMIN_REQUIRE_MFA",
+    ].sort());
   });
 
   it("booleans accept true/false, 1/0, yes/no in any case", () => {

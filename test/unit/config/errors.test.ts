@@ -26,6 +26,9 @@ const BAD: Record<string, string[]> = {
   IDP_KEY_RETIRED_TTL: ["-1", "31536001", "1e5"],
   IDP_TOTP_ISSUER: ["   ", "x".repeat(65)],
   IDP_SHUTDOWN_TIMEOUT: ["0", "601"],
+  IDP_ADMIN_GROUP: ["   ", "g".repeat(129)],
+  IDP_AUDITOR_GROUP: ["   ", "g".repeat(129)],
+  IDP_ADMIN_REQUIRE_MFA: ["maybe"],
 };
 const FREE_FORM = ["IDP_TRUST_PROXY"];
 

@@ -65,7 +65,7 @@ describe("app access", () => {
 
 describe("snapshot", () => {
   it("is frozen and indexed", () => {
-    const snap = snapshotOf({ groups: [group("a")], mappings: [{ id: "m1", groupId: "a", roleId: "r" }].map((m) => ({ ...m, sessionDuration: null })) });
+    const snap = snapshotOf({ groups: [group("a")], mappings: [{ id: "m1", groupId: "a", roleId: "r" }].map((m) => ({ ...m, sessionDuration: null, version: 1 })) });
     assert.equal(Object.isFrozen(snap), true);
     assert.equal(Object.isFrozen(snap.groups[0]), true);
     assert.equal(snap.groupByName.get("g-a")?.id, "a");

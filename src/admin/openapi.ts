@@ -1,0 +1,125 @@
+// The OpenAPI 3.1 description of /api/admin, served at /api/admin/openapi.json. Built from a
+// compact route table so that a test can check it against the router (every route documented,
+// nothing documented that does not exist).
+type Schema = Record<string, unknown>;
+
+const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+const obj = (properties: Record<string, Schema>, required: string[] = []): Schema => ({ type: "object", properties, ...(required.length ? { required } : {}) });
+const str: Schema = { type: "string" };
+const int: Schema = { type: "integer" };
+const bool: Schema = { type: "boolean" };
+const uuid: Schema = { type: "string", format: "uuid" };
+const strs: Schema = { type: "array", items: str };
+const version: Schema = { type: "integer", minimum: 1, description: "the version read; a stale one is answered 409" };
+
+const SCHEMAS: Record<string, Schema> = {
+  Problem: obj({ type: str, title: str, status: int, detail: str, errors: { type: "object", additionalProperties: str, description: "message per field" }, requestId: str }, ["title", "status"]),
+  User: obj({ id: uuid, username: str, email: { type: ["string", "null"] }, displayName: { type: ["string", "null"] }, attributes: { type: "object" }, disabled: bool, version: int, groupIds: { type: "array", items: uuid } }),
+  UserCreate: obj({ username: str, email: str, displayName: str, attributes: { type: "object" }, password: { type: "string", minLength: 8 }, disabled: bool, groupIds: { type: "array", items: uuid } }, ["username"]),
+  UserUpdate: obj({ version, email: { type: ["string", "null"] }, displayName: { type: ["string", "null"] }, attributes: { type: "object" } }, ["version"]),
+  Group: obj({ id: uuid, name: str, description: { type: ["string", "null"] }, parentId: { type: ["string", "null"], format: "uuid" }, version: int }),
+  GroupInput: obj({ version, name: str, description: { type: ["string", "null"] }, parentId: { type: ["string", "null"], format: "uuid" } }),
+  Role: obj({ id: uuid, arn: str, samlProviderArn: str, maxSessionDuration: { type: "integer", minimum: 3600, maximum: 43200 }, trustPolicy: { type: ["object", "null"] }, description: { type: ["string", "null"] }, version: int }),
+  RoleInput: obj({ version, arn: str, samlProviderArn: str, maxSessionDuration: { type: "integer", minimum: 3600, maximum: 43200 }, trustPolicy: { type: ["object", "string", "null"], description: "IAM trust policy (object or JSON text), checked by the STS policy parser" }, description: str }),
+  Mapping: obj({ id: uuid, groupId: uuid, roleId: uuid, sessionDuration: { type: ["integer", "null"], minimum: 900, maximum: 43200 }, version: int }),
+  TagRule: obj({ id: uuid, attribute: str, tagKey: str, transitive: bool }),
+  ServiceProvider: obj({ id: uuid, entityId: str, name: str, acsUrls: strs, sloUrl: { type: ["string", "null"] }, certificates: strs, wantAuthnRequestsSigned: bool, encryptAssertions: bool, nameIdFormat: str, profile: { enum: ["aws", "generic"] }, accessGroupIds: { type: "array", items: uuid }, version: int }),
+  OidcClient: obj({ id: uuid, clientId: str, name: str, metadata: { type: "object" }, confidential: bool, firstParty: bool, accessGroupIds: { type: "array", items: uuid }, version: int, clientSecret: { type: "string", description: "only in the response that created it" } }),
+  StsProvider: obj({ id: uuid, arn: str, kind: { enum: ["saml", "oidc"] }, accountId: str, issuer: str, certificates: strs, clientIds: strs, builtIn: bool, version: int }),
+  SigningKey: obj({ kid: str, state: { enum: ["next", "active", "retired"] }, alg: str, createdAt: str, activatedAt: { type: ["string", "null"] }, retiredAt: { type: ["string", "null"] }, published: bool, fingerprintSha256: str }),
+  AuditEvent: obj({ id: str, time: { type: "string", format: "date-time" }, actor: str, action: str, target: { type: ["string", "null"] }, outcome: { enum: ["success", "failure", "denied"] }, sourceIp: { type: ["string", "null"] }, requestId: { type: ["string", "null"] }, details: { type: "object" } }),
+  Preview: obj({ target: { type: "object" }, refused: str, identity: { type: "object", description: "the FederatedIdentity" }, dropped: { type: "array" }, samlAttributes: { type: "array" }, idTokenClaims: { type: "object" }, trust: { type: "object", description: "decision, decidedBy, explanation, context" } }),
+};
+
+/** [method, path, summary, request schema, response schema, status, query parameters] */
+type Route = [string, string, string, Schema | null, Schema | null, number?, string[]?];
+const list = (key: string, item: string): Schema => obj({ [key]: { type: "array", items: ref(item) } });
+const versionQuery = ["version"];
+
+export const ROUTES: Route[] = [
+  ["get", "/users", "List users (search, paging)", null, obj({ total: int, users: { type: "array", items: ref("User") } }), 200, ["search", "offset", "limit"]],
+  ["post", "/users", "Create a user", ref("UserCreate"), ref("User"), 201],
+  ["get", "/users/{id}", "Get a user", null, ref("User")],
+  ["patch", "/users/{id}", "Edit e-mail, display name, attributes", ref("UserUpdate"), ref("User")],
+  ["put", "/users/{id}/groups", "Set the user's groups", obj({ version, groupIds: { type: "array", items: uuid } }, ["version", "groupIds"]), ref("User")],
+  ["put", "/users/{id}/disabled", "Disable or enable (disabling ends sessions)", obj({ version, disabled: bool }, ["version", "disabled"]), ref("User")],
+  ["put", "/users/{id}/password", "Set the password (ends sessions)", obj({ password: { type: "string", minLength: 8 } }, ["password"]), null, 204],
+  ["delete", "/users/{id}/mfa", "Reset two-step verification", null, null, 204],
+  ["delete", "/users/{id}", "Delete a user", null, null, 204, versionQuery],
+  ["get", "/groups", "List groups", null, list("groups", "Group")],
+  ["post", "/groups", "Create a group", ref("GroupInput"), ref("Group"), 201],
+  ["get", "/groups/{id}", "Get a group with its direct members", null, ref("Group")],
+  ["patch", "/groups/{id}", "Rename, describe, nest", ref("GroupInput"), ref("Group")],
+  ["delete", "/groups/{id}", "Delete a group (refused while mapped, nesting or granting app access)", null, null, 204, versionQuery],
+  ["get", "/roles", "List roles", null, list("roles", "Role")],
+  ["post", "/roles", "Create a role", ref("RoleInput"), ref("Role"), 201],
+  ["get", "/roles/{id}", "Get a role", null, ref("Role")],
+  ["patch", "/roles/{id}", "Edit a role", ref("RoleInput"), ref("Role")],
+  ["delete", "/roles/{id}", "Delete a role and its mappings", null, null, 204, versionQuery],
+  ["get", "/mappings", "List group → role mappings", null, list("mappings", "Mapping")],
+  ["post", "/mappings", "Map a group to a role", obj({ groupId: uuid, roleId: uuid, sessionDuration: { type: ["integer", "null"] } }, ["groupId", "roleId"]), ref("Mapping"), 201],
+  ["patch", "/mappings/{groupId}/{roleId}", "Set a mapping's session cap", obj({ version, sessionDuration: { type: ["integer", "null"] } }, ["version"]), ref("Mapping")],
+  ["delete", "/mappings/{groupId}/{roleId}", "Remove a mapping", null, null, 204],
+  ["get", "/tag-rules", "List attribute → tag rules", null, list("tagRules", "TagRule")],
+  ["post", "/tag-rules", "Add a rule", obj({ attribute: str, tagKey: str, transitive: bool }, ["attribute", "tagKey"]), ref("TagRule"), 201],
+  ["delete", "/tag-rules/{id}", "Delete a rule", null, null, 204],
+  ["get", "/service-providers", "List SAML service providers", null, list("serviceProviders", "ServiceProvider")],
+  ["post", "/service-providers", "Create a SAML service provider", ref("ServiceProvider"), ref("ServiceProvider"), 201],
+  ["post", "/service-providers/parse-metadata", "Read SP metadata XML into fields (stores nothing)", obj({ metadata: str }, ["metadata"]), obj({ entityId: str, acsUrls: strs, sloUrl: { type: ["string", "null"] }, certificates: strs, encryptionCertificates: strs, wantAuthnRequestsSigned: bool })],
+  ["get", "/service-providers/{id}", "Get a SAML service provider", null, ref("ServiceProvider")],
+  ["patch", "/service-providers/{id}", "Edit a SAML service provider", ref("ServiceProvider"), ref("ServiceProvider")],
+  ["delete", "/service-providers/{id}", "Delete a SAML service provider", null, null, 204, versionQuery],
+  ["get", "/oidc-clients", "List OIDC clients", null, list("oidcClients", "OidcClient")],
+  ["post", "/oidc-clients", "Create an OIDC client (a confidential client's secret is in this response only)", ref("OidcClient"), ref("OidcClient"), 201],
+  ["get", "/oidc-clients/{id}", "Get an OIDC client", null, ref("OidcClient")],
+  ["patch", "/oidc-clients/{id}", "Edit an OIDC client", ref("OidcClient"), ref("OidcClient")],
+  ["post", "/oidc-clients/{id}/secret", "Replace the client secret (returned once)", obj({ version }, ["version"]), ref("OidcClient")],
+  ["delete", "/oidc-clients/{id}", "Delete an OIDC client", null, null, 204, versionQuery],
+  ["get", "/sts-providers", "List STS identity providers", null, list("stsProviders", "StsProvider")],
+  ["post", "/sts-providers", "Create an STS identity provider", ref("StsProvider"), ref("StsProvider"), 201],
+  ["get", "/sts-providers/{id}", "Get an STS identity provider", null, ref("StsProvider")],
+  ["patch", "/sts-providers/{id}", "Edit issuer, certificates, audiences", ref("StsProvider"), ref("StsProvider")],
+  ["delete", "/sts-providers/{id}", "Delete an STS identity provider", null, null, 204, versionQuery],
+  ["get", "/keys", "List signing keys", null, list("keys", "SigningKey")],
+  ["post", "/keys/rotate", "Rotate the signing keys", null, obj({ active: str, retired: strs, next: str })],
+  ["get", "/audit", "Query the audit log", null, list("events", "AuditEvent"), 200, ["actor", "action", "outcome", "from", "to", "before", "limit"]],
+  ["get", "/preview", "Effective access of a user to an app (and a role's trust decision)", null, ref("Preview"), 200, ["user", "target", "role", "mfa"]],
+];
+
+const problem = (description: string) => ({ description, content: { "application/problem+json": { schema: ref("Problem") } } });
+
+export function openApiDocument(baseUrl: string): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const [method, path, summary, request, response, status = 200, query = []] of ROUTES) {
+    const params = [...path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: str }));
+    const write = method !== "get";
+    (paths[path] ??= {})[method] = {
+      summary,
+      operationId: `${method}${path.replace(/\{(\w+)\}/g, "By_$1").replace(/[^A-Za-z0-9]+(.)?/g, (_: string, c?: string) => (c ? c.toUpperCase() : ""))}`,
+      security: [{ bearer: [write ? "admin" : "admin:read"] }],
+      parameters: [...params, ...query.map((name) => ({ name, in: "query", required: false, schema: name === "version" ? int : str }))],
+      ...(request ? { requestBody: { required: true, content: { "application/json": { schema: request } } } } : {}),
+      responses: {
+        [String(status)]: response ? { description: "OK", content: { "application/json": { schema: response } } } : { description: "Done" },
+        "400": problem("Invalid input: `errors` names each field"),
+        "401": problem("Missing or invalid access token"),
+        "403": problem("The token lacks the scope"),
+        ...(path.includes("{") ? { "404": problem("No such entry") } : {}),
+        ...(write ? { "409": problem("Conflict: changed by someone else (stale version), duplicate, or still in use"), "413": problem("Body larger than 256 kB") } : {}),
+      },
+    };
+  }
+  return {
+    openapi: "3.1.0",
+    info: { title: "idp-gateway admin API", version: "1", description: "Users, groups, roles, mappings, apps, keys, audit and effective-access preview. Errors are RFC 9457 problem+json. Every edit sends the `version` it read; a stale version is refused with 409." },
+    servers: [{ url: `${baseUrl}/api/admin` }],
+    security: [{ bearer: [] }],
+    paths,
+    components: {
+      schemas: SCHEMAS,
+      securitySchemes: {
+        bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT", description: `RS256 access token from this IdP: iss ${baseUrl}, aud ${baseUrl}/api/admin, scope "admin" (read and write) or "admin:read" (read only). Obtain it with the client-credentials grant.` },
+      },
+    },
+  };
+}
