@@ -3,6 +3,7 @@ import express, { type Express } from "express";
 import path from "node:path";
 import type { Services } from "./services.ts";
 import { authRouter, sessionMiddleware } from "./auth/index.ts";
+import { samlRouter } from "./saml/index.ts";
 import { VIEWS_DIR, accessLog, errorHandler, healthRouter, notFound, requestId, securityHeaders } from "./http/index.ts";
 
 export interface AppHandle {
@@ -29,6 +30,8 @@ export function createApp(s: Services): AppHandle {
   // The session middleware comes first: every router below can read res.locals.user/.session.
   app.use(sessionMiddleware(s.auth));
   app.use(authRouter({ auth: s.auth, audit: s.audit, directory: s.directory, render: s.render }));
+  // SAML IdP (metadata, SSO, SLO) and the local AWS sign-in at /aws/saml
+  app.use(samlRouter(s));
 
   app.use(notFound);
   app.use(errorHandler({ logger: s.logger, metrics: s.metrics, render: s.render }));

@@ -31,6 +31,8 @@ export interface NodeSamlSpOptions {
   wantAuthnResponseSigned?: boolean;
   inResponseTo?: boolean;
   logoutUrl?: string;
+  /** any other node-saml setting (forceAuthn, passive, authnRequestBinding, ...) */
+  extra?: Partial<SamlConfig>;
 }
 
 export function nodeSamlSp(o: NodeSamlSpOptions): SAML {
@@ -52,6 +54,7 @@ export function nodeSamlSp(o: NodeSamlSpOptions): SAML {
     ...(o.logoutUrl ? { logoutUrl: o.logoutUrl } : {}),
     ...(o.decryptionKey ? { decryptionPvk: o.decryptionKey.privateKeyPem } : {}),
     ...(o.signingKey ? { privateKey: o.signingKey.privateKeyPem, publicCert: o.signingKey.certificatePem } : {}),
+    ...o.extra,
   };
   return new SAML(config);
 }
