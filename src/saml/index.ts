@@ -1,7 +1,9 @@
 // The SAML 2.0 IdP: metadata, SP-initiated and IdP-initiated SSO, Single Logout, and the local AWS
 // sign-in (the ACS of the AWS SP in local mode). createApp mounts samlRouter(services).
 // Other modules may use: verifySamlResponse + decodeAwsAssertion (the STS), the codecs, parseSpMetadata.
-import { Router, type Response } from "express";
+import { Router, type ErrorRequestHandler, type Response } from "express";
+import { SamlError } from "./errors.ts";
+import { renderErrorPage } from "./pages.ts";
 import type { Services } from "../services.ts";
 import { buildIdpMetadata } from "./metadata.ts";
 import { ReplayCache } from "./replay.ts";
@@ -14,7 +16,7 @@ export { decodeAwsAssertion, type DecodedAwsIdentity } from "./decode.ts";
 export { encodeAttributes } from "./profiles.ts";
 export { encodeGenericAttributes } from "./generic-profile.ts";
 export * from "./aws-profile.ts";
-export { SamlError } from "./errors.ts";
+export { SamlError };
 export { parseSpMetadata, type ParsedSpMetadata } from "./sp-metadata.ts";
 export { buildIdpMetadata } from "./metadata.ts";
 
@@ -43,5 +45,13 @@ export function samlRouter(s: SamlServices): Router {
   r.use(ssoRoutes(deps));
   r.use(sloRoutes(deps));
   r.use(awsSignInRoutes({ ...deps, federation: s.federation }));
+  // errors raised before a handler runs (the form parser: oversized or malformed bodies)
+  const onSamlError: ErrorRequestHandler = (err, req, res, next) => {
+    if (!(err instanceof SamlError) || res.headersSent) return next(err);
+    void s.audit
+      .record({ actor: res.locals.user?.username, action: req.path.startsWith("/aws/") ? "aws.signin" : req.path === "/saml/slo" ? "saml.slo" : "saml.sso", outcome: "failure", details: { reason: err.reason, message: err.message } })
+      .then(() => renderErrorPage(s.render, req, res, err.httpStatus, "Request refused", err.message), next);
+  };
+  r.use(onSamlError);
   return r;
 }
