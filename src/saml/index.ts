@@ -44,7 +44,12 @@ export function samlRouter(s: SamlServices): Router {
   });
   r.use(ssoRoutes(deps));
   r.use(sloRoutes(deps));
-  r.use(awsSignInRoutes({ ...deps, federation: s.federation }));
+  // read services.federation per call: the STS backend is chosen (and in tests, replaced) there
+  const federation = {
+    assumeRoleWithSAML: (i: Parameters<Services["federation"]["assumeRoleWithSAML"]>[0]) => s.federation.assumeRoleWithSAML(i),
+    assumeRoleWithWebIdentity: (i: Parameters<Services["federation"]["assumeRoleWithWebIdentity"]>[0]) => s.federation.assumeRoleWithWebIdentity(i),
+  };
+  r.use(awsSignInRoutes({ ...deps, federation }));
   // errors raised before a handler runs (the form parser: oversized or malformed bodies)
   const onSamlError: ErrorRequestHandler = (err, req, res, next) => {
     if (!(err instanceof SamlError) || res.headersSent) return next(err);
