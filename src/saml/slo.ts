@@ -1,7 +1,6 @@
 // Single Logout (SAML Profiles §4.4), front-channel:
-// - SP-initiated: a LogoutRequest at /saml/slo (Redirect or POST) from a registered SP, signature
-//   checked when the SP has certificates (required when it requires signed requests), fresh and
-//   not replayed. We end the web session, tell the session's other SPs (a signed Redirect
+// - SP-initiated: a LogoutRequest at /saml/slo (Redirect or POST) from a registered SP, signed
+//   with one of its certificates (always required), fresh and not replayed. We end the web session, tell the session's other SPs (a signed Redirect
 //   LogoutRequest each, loaded in hidden frames on the page), and POST a LogoutResponse back.
 // - IdP-initiated: POST /saml/logout (CSRF) from the user's own pages does the same without the
 //   LogoutResponse. A LogoutResponse arriving at /saml/slo (from a notified SP) is acknowledged.
@@ -49,11 +48,15 @@ export function sloRoutes(d: SsoDeps): Router {
       sp = (await d.directory.snapshot()).spByEntityId.get(issuerOf(root));
       if (!sp) throw new SamlError("Requester", "The request comes from a service provider that is not registered here.", { reason: "unknown_sp" });
       if (!sp.sloUrl) throw new SamlError("Requester", "This service provider has no Single Logout URL registered.", { reason: "no_slo_url" });
+      // Profiles §4.4.4.1: a LogoutRequest over Redirect or POST MUST be signed. Unsigned ones
+      // would let any web page sign our users out (logout CSRF), so they are refused.
+      // for an error reply only (to the SP's registered SLO URL): the unverified ID as InResponseTo
+      requestId = isSamlId(attr(root, "ID")) ? attr(root, "ID") : undefined;
       let el = root;
       if (msg.binding === "redirect") {
-        if (msg.redirectSignature) verifyRedirectSignature(msg.redirectSignature, sp.certificates);
-        else if (sp.wantAuthnRequestsSigned) throw new SamlError("Requester", "This service provider must sign its requests.", { reason: "bad_signature" });
-      } else if (child(root, NS.ds, "Signature", "LogoutRequest") || sp.wantAuthnRequestsSigned) {
+        if (!msg.redirectSignature) throw new SamlError("Requester", "A LogoutRequest must be signed.", { reason: "bad_signature" });
+        verifyRedirectSignature(msg.redirectSignature, sp.certificates);
+      } else {
         el = parseXml(verifyElementSignature(msg.xml, root, sp.certificates, "LogoutRequest signature"), "signed LogoutRequest").documentElement!;
       }
       requestId = attr(el, "ID");
