@@ -13,6 +13,9 @@ Usage:
   idp users enable <username>
   idp users set-password <username>   read the password from standard input (prompted without echo
                                       on a terminal; otherwise the first line of the pipe)
+  idp saml import-sp <metadata.xml|-> [--name <name>] [--profile aws|generic] [--sign assertion|response|both]
+                      [--encrypt true|false] [--groups g1,g2]
+                                      register (or update) a SAML SP from its metadata
   idp help
 
 Configuration comes from the environment, as for the server: DATABASE_URL (PostgreSQL) or

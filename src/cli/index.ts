@@ -9,6 +9,7 @@ import { CliError, stdio, type Io } from "./context.ts";
 import { HELP } from "./help.ts";
 import { keysCommand } from "./keys.ts";
 import { migrateCommand } from "./migrate.ts";
+import { SAML_OPTIONS, samlCommand } from "./saml.ts";
 import { seedCommand } from "./seed.ts";
 import { USERS_OPTIONS, usersCommand } from "./users.ts";
 
@@ -21,6 +22,7 @@ const COMMANDS: Record<string, Command> = {
   seed: { run: seedCommand },
   keys: { run: keysCommand },
   users: { run: usersCommand, options: USERS_OPTIONS },
+  saml: { run: samlCommand, options: SAML_OPTIONS },
   help: { run: async (_a, io) => (io.out(HELP), EXIT.ok) },
 };
 

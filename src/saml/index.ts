@@ -17,7 +17,7 @@ export { encodeAttributes } from "./profiles.ts";
 export { encodeGenericAttributes } from "./generic-profile.ts";
 export * from "./aws-profile.ts";
 export { SamlError };
-export { parseSpMetadata, type ParsedSpMetadata } from "./sp-metadata.ts";
+export { importSpMetadata, parseSpMetadata, type ParsedSpMetadata } from "./sp-metadata.ts";
 export { buildIdpMetadata } from "./metadata.ts";
 
 const SWEEP_MS = 10 * 60_000;

@@ -35,7 +35,8 @@ export function parseSpMetadata(xml: string): ParsedSpMetadata {
   if (acs.length === 0) throw bad("no AssertionConsumerService with the HTTP-POST binding.");
 
   const slo = children(sp, NS.md, "SingleLogoutService");
-  const sloUrl = attr(slo.find((e) => attr(e, "Binding") === BINDINGS.redirect) ?? slo.find((e) => attr(e, "Binding") === BINDINGS.post) ?? slo[0]!, "Location") ?? null;
+  const sloEl = slo.find((e) => attr(e, "Binding") === BINDINGS.redirect) ?? slo.find((e) => attr(e, "Binding") === BINDINGS.post);
+  const sloUrl = (sloEl && attr(sloEl, "Location")) ?? null;
 
   const certs: { use: string; cert: string }[] = [];
   for (const kd of children(sp, NS.md, "KeyDescriptor")) {
@@ -52,7 +53,7 @@ export function parseSpMetadata(xml: string): ParsedSpMetadata {
   return {
     entityId,
     acsUrls: acs.map((a) => a.url),
-    sloUrl: slo.length ? sloUrl : null,
+    sloUrl,
     certificates: [...new Set(certs.map((c) => c.cert))],
     wantAuthnRequestsSigned: attr(sp, "AuthnRequestsSigned") === "true",
     nameIdFormat,
