@@ -64,6 +64,22 @@ describe("AWS profile round trip through XML and signatures", () => {
     assert.ok(checked >= 140, `checked ${checked}`);
   });
 
+  test("awkward characters survive canonical signing: quotes, &, <, >, tab, newline, CR, unicode", async () => {
+    const awkward = `a"b'c&d<e>f\tg\nh\ri ü 日本 ]]> -->`;
+    for (const signMode of MODES) {
+      const { xml } = await buildResponse({
+        issuer: IDP, acsUrl: ACS, audience: AWS_AUDIENCE, nameId: awkward, nameIdFormat: "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified",
+        attributes: [{ name: `n"&<${awkward}`, nameFormat: awkward, values: [awkward, ""] }],
+        authnInstant: new Date(), mfa: false, sessionIndex: `_s"&<\t`, now: new Date(), signMode,
+        signer: { privateKey: key.privateKey, certificatePem: key.certificatePem },
+      });
+      const v = verify(xml);
+      assert.equal(v.nameId, awkward);
+      assert.deepEqual(v.attributes, [{ name: `n"&<${awkward}`, nameFormat: awkward, values: [awkward, ""] }]);
+      assert.equal(v.sessionIndex, `_s"&<\t`);
+    }
+  });
+
   const rejects = (fn: () => unknown, reason: RegExp) =>
     assert.throws(fn, (e: unknown) => e instanceof SamlError && reason.test(`${e.reason} ${e.message}`));
 
@@ -86,7 +102,7 @@ describe("AWS profile round trip through XML and signatures", () => {
     rejects(() => verify(xml.replace(assertion, evil + assertion)), /exactly one Assertion/); // XSW3
     rejects(() => verify(xml.replace(assertion, evil)), /Neither the Response nor the Assertion is signed/);
     // XSW5 shape: the signed assertion's content edited in place
-    rejects(() => verify(xml.replace(/<saml:AttributeValue xsi:type="xs:string">arn:aws:iam::/, '<saml:AttributeValue xsi:type="xs:string">arn:aws:iam::0')), /bad_signature/);
+    rejects(() => verify(xml.replace(/<saml:AttributeValue>arn:aws:iam::/, '<saml:AttributeValue>arn:aws:iam::0')), /bad_signature/);
     // a comment inside the NameID does not change the digest: the whole text is read, never a prefix
     const withComment = xml.replace(/(<saml:NameID[^>]*>)([^<]{4})/, "$1$2<!--x-->");
     assert.equal(verify(withComment).nameId, generateIdentity(1, IDP).subject);
