@@ -6,7 +6,8 @@
 //   -- from here on, errors go back to that ACS as a SAML status --
 //   4. signature when the SP requires it (or sends one): Redirect over the raw query octets,
 //      POST via xml-crypto, then every field is re-read from what the signature covered;
-//   5. IssueInstant fresh; ProtocolBinding HTTP-POST; NameIDPolicy we can satisfy;
+//   5. Destination (when present) is our SSO URL; IssueInstant fresh; ProtocolBinding HTTP-POST;
+//      NameIDPolicy we can satisfy;
 //   6. the ID not seen before (shared replay cache).
 import type { DirectorySnapshot, ServiceProviderRecord } from "../directory/index.ts";
 import { verifyRedirectSignature, type IncomingMessage } from "./bindings.ts";
@@ -48,17 +49,17 @@ export class AuthnRequestError extends Error {
   }
 }
 
-export async function validateAuthnRequest(msg: IncomingMessage, snapshot: DirectorySnapshot, replay: ReplayCache, now: Date): Promise<ValidAuthnRequest> {
+export async function validateAuthnRequest(msg: IncomingMessage, snapshot: DirectorySnapshot, replay: ReplayCache, now: Date, ssoUrl: string): Promise<ValidAuthnRequest> {
   const ctx: RequestContext = { relayState: msg.relayState };
   try {
-    return await validate(msg, snapshot, replay, now, ctx);
+    return await validate(msg, snapshot, replay, now, ssoUrl, ctx);
   } catch (err) {
     if (err instanceof SamlError) throw new AuthnRequestError(err, ctx);
     throw err;
   }
 }
 
-async function validate(msg: IncomingMessage, snapshot: DirectorySnapshot, replay: ReplayCache, now: Date, ctx: RequestContext): Promise<ValidAuthnRequest> {
+async function validate(msg: IncomingMessage, snapshot: DirectorySnapshot, replay: ReplayCache, now: Date, ssoUrl: string, ctx: RequestContext): Promise<ValidAuthnRequest> {
   const doc = parseXml(msg.xml, "SAMLRequest");
   let req = doc.documentElement!;
   if (req.namespaceURI !== NS.samlp || req.localName !== "AuthnRequest") throw new SamlError("Requester", "SAMLRequest is not an AuthnRequest.", { reason: "malformed", sub: "RequestUnsupported" });
@@ -84,7 +85,9 @@ async function validate(msg: IncomingMessage, snapshot: DirectorySnapshot, repla
   ctx.requestId = id;
   if (attr(req, "Version") !== "2.0") throw new SamlError("VersionMismatch", "Only SAML 2.0 requests are accepted.", { reason: "malformed" });
 
-  // 5. freshness, binding, NameID policy
+  // 5. addressed to us, fresh, a binding and NameID policy we support
+  const destination = attr(req, "Destination");
+  if (destination !== undefined && destination !== ssoUrl) throw new SamlError("Requester", "The request's Destination is not this identity provider.", { reason: "destination", sub: "RequestDenied" });
   const issued = time(attr(req, "IssueInstant"), "IssueInstant", true)!;
   const age = now.getTime() - issued.getTime();
   if (age > (MAX_REQUEST_AGE_SECONDS + REQUEST_SKEW_SECONDS) * 1000) throw new SamlError("Requester", "The AuthnRequest is too old.", { reason: "stale", sub: "RequestDenied" });

@@ -75,6 +75,12 @@ export async function issueResponse(d: IssueDeps, req: Request, res: Response, t
     await audit("denied", { reason: "no_email" });
     return renderErrorPage(d.render, req, res, 403, "Missing e-mail address", `${t.sp.name} identifies people by e-mail address, and your account has none.`);
   }
+  const encryptTo = t.sp.certificates[0];
+  if (t.sp.encryptAssertions && !encryptTo) {
+    // never fall back to clear text for an SP that asked for encryption
+    await audit("denied", { reason: "no_encryption_certificate" });
+    return renderErrorPage(d.render, req, res, 500, "Application misconfigured", `${t.sp.name} requires encrypted assertions but has no certificate registered. Ask an administrator to import its metadata.`);
+  }
   const sessionIndex = `_${createHash("sha256").update(`saml session index\n${session.id}`).digest("hex").slice(0, 40)}`;
   const key = d.keys.activeKey();
   const built = await buildResponse({
@@ -92,7 +98,7 @@ export async function issueResponse(d: IssueDeps, req: Request, res: Response, t
     now: new Date(),
     signMode: t.sp.signMode,
     signer: key,
-    encryption: t.sp.encryptAssertions && t.sp.certificates[0] ? { certificate: t.sp.certificates[0], algorithm: t.sp.encryptionAlgorithm } : undefined,
+    encryption: t.sp.encryptAssertions && encryptTo ? { certificate: encryptTo, algorithm: t.sp.encryptionAlgorithm } : undefined,
   });
 
   // remember the SP for Single Logout; written once per SP per session, not per assertion

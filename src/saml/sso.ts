@@ -25,7 +25,7 @@ export function ssoRoutes(d: SsoDeps): Router {
   const sso = async (req: Request, res: Response) => {
     let valid;
     try {
-      valid = await validateAuthnRequest(readMessage(req, "SAMLRequest"), await d.directory.snapshot(), d.replay, new Date());
+      valid = await validateAuthnRequest(readMessage(req, "SAMLRequest"), await d.directory.snapshot(), d.replay, new Date(), `${d.baseUrl}/saml/sso`);
     } catch (err) {
       const e = err instanceof AuthnRequestError ? err : err instanceof SamlError ? new AuthnRequestError(err, {}) : undefined;
       if (!e) throw err;

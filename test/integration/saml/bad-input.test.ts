@@ -181,6 +181,16 @@ for (const backend of testBackends()) {
       await audited("malformed");
     });
 
+    test("a Destination other than our SSO URL → RequestDenied", async () => {
+      statusToAcs(await alice.get(redirectUrl(authnRequestXml().replace(`Destination="${IDP}/saml/sso"`, 'Destination="https://other-idp.example/sso"'))), SP_ACS, "RequestDenied");
+      await audited("destination");
+    });
+
+    test("an SP that wants encryption but has no certificate: a page, never a clear-text assertion", async () => {
+      await t.services.directory.createServiceProvider({ entityId: "https://enc-nocert.example", name: "No cert", acsUrls: ["https://enc-nocert.example/acs"], encryptAssertions: true }, "test");
+      htmlPage(await alice.get(`/saml/idp-init?sp=${encodeURIComponent("https://enc-nocert.example")}`), 500, /requires encrypted assertions/);
+    });
+
     test("unsupported binding: ProtocolBinding HTTP-Artifact → UnsupportedBinding status", async () => {
       statusToAcs(await alice.get(redirectUrl(authnRequestXml({ protocolBinding: "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Artifact" }))), SP_ACS, "UnsupportedBinding");
       await audited("unsupported_binding");

@@ -6,6 +6,7 @@ import { startTestApp, type TestApp } from "../../helpers/app.ts";
 import { testBackends } from "../../helpers/db.ts";
 import { Browser, login } from "../../helpers/browser.ts";
 import { parseXml, NS } from "../../../src/saml/xml.ts";
+import { verifyElementSignature } from "../../../src/saml/signing.ts";
 import { AWS_ACS, IDP, SP_ACS, SP_ID, follow, local, registerSp, samlResponseXml, sp, testKey } from "./setup.ts";
 import type { TestKey } from "../../helpers/saml.ts";
 
@@ -36,6 +37,13 @@ for (const backend of testBackends()) {
       assert.equal(published.length, 2, "active and next key are both published");
       assert.deepEqual(certs.sort(), published.map((k) => k.certificateBase64).sort());
       assert.ok(doc.getElementsByTagNameNS(NS.md, "NameIDFormat").length >= 2);
+      // signed on request, with the signature as the EntityDescriptor's first child, verifiable
+      const signed = await t.request.get("/saml/metadata?signed=true");
+      const sdoc = parseXml(signed.text, "signed metadata");
+      const first = sdoc.documentElement!.firstChild as Element;
+      assert.equal(first.localName, "Signature");
+      const activeCert = t.services.keys.activeKey().certificatePem;
+      assert.ok(verifyElementSignature(signed.text, sdoc.documentElement!, [activeCert], "metadata").length > 0);
     });
 
     test("metadata after a rotation still lists the retired key (overlap)", async () => {
