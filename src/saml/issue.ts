@@ -39,7 +39,15 @@ export interface SamlParticipation {
   nameIdFormat: string;
   sessionIndex: string;
 }
-export const PARTICIPATION_KEY = "saml";
+/** one top-level session-data key per SP: updateData merges top-level keys atomically, so two
+ *  concurrent sign-ins to different SPs cannot overwrite each other's record */
+export const PARTICIPATION_PREFIX = "saml:";
+
+export function participationsOf(data: Record<string, unknown>): Record<string, SamlParticipation> {
+  const out: Record<string, SamlParticipation> = {};
+  for (const [k, v] of Object.entries(data)) if (k.startsWith(PARTICIPATION_PREFIX)) out[k.slice(PARTICIPATION_PREFIX.length)] = v as SamlParticipation;
+  return out;
+}
 
 export async function issueResponse(d: IssueDeps, req: Request, res: Response, t: IssueTarget): Promise<void> {
   const user = res.locals.user!;
@@ -102,11 +110,10 @@ export async function issueResponse(d: IssueDeps, req: Request, res: Response, t
   });
 
   // remember the SP for Single Logout; written once per SP per session, not per assertion
-  const seen = (session.data[PARTICIPATION_KEY] ?? {}) as Record<string, SamlParticipation>;
-  const mine = seen[t.sp.entityId];
+  const mine = participationsOf(session.data)[t.sp.entityId];
   if (!mine || mine.nameId !== nameId) {
-    const next = { ...seen, [t.sp.entityId]: { nameId, nameIdFormat: t.sp.nameIdFormat, sessionIndex } };
-    await d.sessions.updateData(session.id, { [PARTICIPATION_KEY]: next });
+    const record: SamlParticipation = { nameId, nameIdFormat: t.sp.nameIdFormat, sessionIndex };
+    await d.sessions.updateData(session.id, { [`${PARTICIPATION_PREFIX}${t.sp.entityId}`]: record });
   }
   await audit("success", { responseId: built.responseId, assertionId: built.assertionId, roles: identity.roles.length, encrypted: t.sp.encryptAssertions });
   renderPostForm(d.render, res, { action: t.acsUrl, param: "SAMLResponse", message: built.xml, relayState: t.relayState });

@@ -11,7 +11,7 @@ import { formBody, requireCsrf } from "../auth/index.ts";
 import type { ServiceProviderRecord } from "../directory/index.ts";
 import { verifyRedirectSignature, readMessage, samlFormBody } from "./bindings.ts";
 import { SamlError, STATUS } from "./errors.ts";
-import { PARTICIPATION_KEY, type SamlParticipation } from "./issue.ts";
+import { participationsOf, type SamlParticipation } from "./issue.ts";
 import { renderErrorPage } from "./pages.ts";
 import { MAX_REQUEST_AGE_SECONDS, REQUEST_SKEW_SECONDS } from "./authn-request.ts";
 import { newId, samlTime } from "./response.ts";
@@ -98,7 +98,7 @@ interface Notify {
 }
 
 function participation(res: Response): Record<string, SamlParticipation> {
-  return (res.locals.session?.data[PARTICIPATION_KEY] ?? {}) as Record<string, SamlParticipation>;
+  return participationsOf(res.locals.session?.data ?? {});
 }
 
 /** Ends the web session; returns a signed Redirect LogoutRequest for each other SP it touched. */
