@@ -16,6 +16,8 @@ export interface PendingRequest {
   id: string;
   relayState?: string;
   forceAuthn: boolean;
+  /** IsPassive: answer NoPassive rather than show a login page */
+  isPassive?: boolean;
   /** ms since epoch: when we accepted the request (ForceAuthn needs a login after this) */
   at: number;
 }

@@ -37,16 +37,16 @@ export function ssoRoutes(d: SsoDeps): Router {
       id: valid.id,
       relayState: valid.relayState,
       forceAuthn: valid.forceAuthn,
+      isPassive: valid.isPassive,
       at: Date.now(),
     };
     const user = res.locals.user;
     if (user && !valid.forceAuthn) return issueResponse(d, req, res, { sp: valid.sp, acsUrl: valid.acsUrl, inResponseTo: valid.id, relayState: valid.relayState, initiated: "sp" });
-    if (valid.isPassive) {
-      const err = new SamlError("Responder", "The user is not signed in and the request does not allow asking.", { sub: "NoPassive", reason: "no_passive" });
-      await d.audit.record({ action: "saml.sso", target: valid.sp.entityId, outcome: "failure", details: { reason: err.reason, requestId: valid.id } });
-      return sendStatus(d, res, { acsUrl: valid.acsUrl, inResponseTo: valid.id, relayState: valid.relayState }, err);
-    }
     const back = `/saml/resume?r=${encodeURIComponent(sealPending(d.box, pending))}`;
+    // A cross-site POST carries no SameSite=Lax session cookie: look again on a top-level GET
+    // (/saml/resume) before concluding that nobody is signed in.
+    if (!user && valid.binding === "post") return res.redirect(303, back);
+    if (valid.isPassive) return noPassive(d, res, pending, valid.acsUrl);
     res.redirect(303, `/login?${valid.forceAuthn ? "prompt=login&" : ""}return_to=${encodeURIComponent(back)}`);
   };
   r.get("/saml/sso", sso);
@@ -66,6 +66,7 @@ export function ssoRoutes(d: SsoDeps): Router {
     const session = res.locals.session;
     const freshEnough = !p.forceAuthn || (session?.authTime && session.authTime.getTime() > p.at);
     if (!res.locals.user || !freshEnough) {
+      if (p.isPassive) return noPassive(d, res, p, acsUrl);
       return res.redirect(303, `/login?${p.forceAuthn ? "prompt=login&" : ""}return_to=${encodeURIComponent(req.originalUrl)}`);
     }
     return issueResponse(d, req, res, { sp, acsUrl, inResponseTo: p.id, relayState: p.relayState, initiated: "sp" });
@@ -83,6 +84,12 @@ export function ssoRoutes(d: SsoDeps): Router {
   });
 
   return r;
+}
+
+async function noPassive(d: SsoDeps, res: Response, p: PendingRequest, acsUrl: string): Promise<void> {
+  const err = new SamlError("Responder", "The user is not signed in and the request does not allow asking.", { sub: "NoPassive", reason: "no_passive" });
+  await d.audit.record({ action: "saml.sso", target: p.sp, outcome: "failure", details: { reason: err.reason, requestId: p.id } });
+  sendStatus(d, res, { acsUrl, inResponseTo: p.id, relayState: p.relayState }, err);
 }
 
 /** Audits the refusal, then answers the SP (verified ACS known) or the person (HTML page). */

@@ -127,6 +127,20 @@ for (const backend of testBackends()) {
       await nodeSp.validatePostResponseAsync({ SAMLResponse: fields.SAMLResponse! });
     });
 
+    test("HTTP-POST from another site (no session cookie): resumed on a GET where the cookie is sent", async () => {
+      const b = await login(t.request, "alice");
+      const nodeSp = sp(t, { inResponseTo: true, extra: { authnRequestBinding: "HTTP-POST" } });
+      const samlRequest = /name="SAMLRequest" value="([^"]+)"/.exec(await nodeSp.getAuthorizeFormAsync("x-site"))![1]!;
+      // the cross-site POST arrives without cookies (SameSite=Lax)...
+      const post = await new Browser(t.request).post("/saml/sso", { SAMLRequest: samlRequest, RelayState: "x-site" });
+      assert.equal(post.status, 303);
+      assert.match(post.headers.location!, /^\/saml\/resume\?r=/);
+      // ...the browser follows the 303 with a top-level GET, which carries them
+      const page = await b.get(post.headers.location!);
+      assert.equal(page.status, 200);
+      await nodeSp.validatePostResponseAsync({ SAMLResponse: samlResponseXml(page.text).fields.SAMLResponse! });
+    });
+
     test("SP-initiated with HTTP-POST binding", async () => {
       const b = await login(t.request, "alice");
       const nodeSp = sp(t, { inResponseTo: true, extra: { authnRequestBinding: "HTTP-POST" } });
@@ -166,6 +180,13 @@ for (const backend of testBackends()) {
       const { xml } = samlResponseXml(res.text);
       assert.match(xml, /status:Responder"><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:NoPassive"/);
       assert.doesNotMatch(xml, /Assertion/);
+      // over HTTP-POST: one hop through /saml/resume (where a session cookie would be sent), then NoPassive
+      const postSp = sp(t, { extra: { passive: true, authnRequestBinding: "HTTP-POST" } });
+      const anon = new Browser(t.request);
+      const hop = await anon.post("/saml/sso", { SAMLRequest: /name="SAMLRequest" value="([^"]+)"/.exec(await postSp.getAuthorizeFormAsync(""))![1]! });
+      assert.equal(hop.status, 303);
+      const answer = await anon.get(hop.headers.location!);
+      assert.match(samlResponseXml(answer.text).xml, /status:NoPassive/);
     });
 
     test("encrypted assertions: node-saml decrypts and validates (AES-256-GCM and AES-256-CBC)", async () => {
