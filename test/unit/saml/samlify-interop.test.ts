@@ -41,7 +41,7 @@ describe("samlify as SP", () => {
       });
       const result = await sp.parseLoginResponse(idp, "post", { body: { SAMLResponse: Buffer.from(xml).toString("base64") } });
       assert.equal(result.extract.nameID, identity.subject);
-      assert.equal(result.extract.attributes.name, identity.name);
+      assert.equal(result.extract.attributes?.name, identity.name);
     });
   }
 });
