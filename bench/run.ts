@@ -10,9 +10,10 @@ const { parseArgs } = await import("node:util");
 const { postgresReachable, BENCH_ADMIN_URL } = await import("./lib/gateway.ts");
 const { printTable, writeResults } = await import("./lib/report.ts");
 const { runLoginBench } = await import("./login.ts");
+const { runSamlBench, printSamlTable } = await import("./saml.ts");
 
 type Db = "embedded" | "postgres";
-const BENCHES = { login: runLoginBench } as const;
+const BENCHES = { login: runLoginBench, saml: runSamlBench } as const;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -68,5 +69,6 @@ for (const name of selected) {
     results.push(await BENCHES[name as keyof typeof BENCHES](db, load));
   }
 }
-printTable(results);
+printTable(results.filter((r) => r.bench === "login") as Parameters<typeof printTable>[0]);
+printSamlTable(results.filter((r) => r.bench === "saml") as Parameters<typeof printSamlTable>[0]);
 console.log(`\nresults: ${await writeResults(results)}`);

@@ -4,6 +4,7 @@ import path from "node:path";
 import type { Services } from "./services.ts";
 import { adminRouter } from "./admin/index.ts";
 import { authRouter, sessionMiddleware } from "./auth/index.ts";
+import { samlRouter } from "./saml/index.ts";
 import { VIEWS_DIR, accessLog, errorHandler, healthRouter, notFound, requestId, securityHeaders } from "./http/index.ts";
 
 export interface AppHandle {
@@ -32,6 +33,8 @@ export function createApp(s: Services): AppHandle {
   app.use(authRouter({ auth: s.auth, audit: s.audit, directory: s.directory, render: s.render }));
   // admin pages (/admin, web session + admin group) and admin JSON API (/api/admin, bearer tokens)
   app.use(adminRouter(s));
+  // SAML IdP (metadata, SSO, SLO) and the local AWS sign-in at /aws/saml
+  app.use(samlRouter(s));
 
   app.use(notFound);
   app.use(errorHandler({ logger: s.logger, metrics: s.metrics, render: s.render }));

@@ -7,6 +7,8 @@ import { AuthService, PasswordHasher } from "./auth/index.ts";
 import { DirectoryService } from "./directory/index.ts";
 import { CryptoBox, KeyService, loadMasterKey } from "./keys/index.ts";
 import { Metrics, createRenderer, type Logger, type Render } from "./http/index.ts";
+import type { FederationExchange } from "./sts/exchange.ts";
+import { UnavailableExchange } from "./sts/unavailable-exchange.ts";
 
 export interface Services {
   config: Config;
@@ -20,6 +22,8 @@ export interface Services {
   keys: KeyService;
   directory: DirectoryService;
   auth: AuthService;
+  /** AssumeRoleWithSAML / WithWebIdentity for the sign-in pages (placeholder until the STS lands) */
+  federation: FederationExchange;
   /** stop background work (listeners, timers); the caller closes the database */
   close(): Promise<void>;
 }
@@ -50,6 +54,7 @@ export async function createServices(config: Config, db: Database, logger: Logge
     keys,
     directory,
     auth,
+    federation: new UnavailableExchange(),
     async close() {
       await auth.close();
       await directory.close();

@@ -5,10 +5,12 @@ import os from "node:os";
 import path from "node:path";
 import { ROOT } from "./gateway.ts";
 import { LOGIN_TARGETS, type LoginBenchResult } from "../login.ts";
+import type { SamlBenchResult } from "../saml.ts";
 
 type Result = LoginBenchResult;
 
 export function printTable(results: readonly Result[]): void {
+  if (!results.length) return;
   const head = ["bench", "database", "conns", "logins/s", "/core", "p50 ms", "p95 ms", "p99 ms", "errors", "argon2/s", "ratio", "idle MB", "peak MB", "CPU ms/login"];
   const rows = results.map((r) => [
     r.bench,
@@ -46,7 +48,7 @@ export function printTable(results: readonly Result[]): void {
   }
 }
 
-export async function writeResults(results: readonly Result[]): Promise<string> {
+export async function writeResults(results: readonly (Result | SamlBenchResult)[]): Promise<string> {
   const dir = path.join(ROOT, "bench", "results");
   await mkdir(dir, { recursive: true });
   const file = path.join(dir, `${new Date().toISOString().replace(/[:.]/g, "-")}.json`);

@@ -22,6 +22,9 @@ Usage:
         aws options: --issuer <url> (default $IDP_ISSUER, $IDP_BASE_URL or http://localhost:4000)
                      --client-id <id> (default idp-cli)  --duration <seconds>  --session-name <name>
                      --sts-endpoint <url> (default <issuer>/sts)  --region <r>  --no-cache
+  idp saml import-sp <metadata.xml|-> [--name <name>] [--profile aws|generic] [--sign assertion|response|both]
+                      [--encrypt true|false] [--groups g1,g2]
+                                      register (or update) a SAML SP from its metadata
   idp help
 
 The aws commands need no database: they talk to a running gateway over HTTP. Every other

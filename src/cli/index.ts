@@ -10,6 +10,7 @@ import { AWS_FLAGS, AWS_OPTIONS, awsCommand } from "./aws/index.ts";
 import { HELP } from "./help.ts";
 import { keysCommand } from "./keys.ts";
 import { migrateCommand } from "./migrate.ts";
+import { SAML_OPTIONS, samlCommand } from "./saml.ts";
 import { seedCommand } from "./seed.ts";
 import { USERS_OPTIONS, usersCommand } from "./users.ts";
 
@@ -23,6 +24,7 @@ const COMMANDS: Record<string, Command> = {
   keys: { run: keysCommand },
   users: { run: usersCommand, options: USERS_OPTIONS },
   aws: { run: awsCommand, options: AWS_OPTIONS, flags: AWS_FLAGS },
+  saml: { run: samlCommand, options: SAML_OPTIONS },
   help: { run: async (_a, io) => (io.out(HELP), EXIT.ok) },
 };
 

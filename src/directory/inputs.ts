@@ -167,6 +167,8 @@ export function serviceProvider(i: ServiceProviderInput) {
     encryptAssertions: boolProblem(i.encryptAssertions),
     nameIdFormat: i.nameIdFormat === undefined || (v.NAMEID_FORMATS as readonly string[]).includes(i.nameIdFormat) ? undefined : "Choose a NameID format from the list.",
     profile: i.profile === undefined || i.profile === "aws" || i.profile === "generic" ? undefined : 'Choose "aws" or "generic".',
+    signMode: i.signMode === undefined || ["assertion", "response", "both"].includes(i.signMode) ? undefined : 'Choose "assertion", "response" or "both".',
+    encryptionAlgorithm: i.encryptionAlgorithm === undefined || ["aes256-gcm", "aes256-cbc"].includes(i.encryptionAlgorithm) ? undefined : 'Choose "aes256-gcm" or "aes256-cbc".',
     accessGroupIds: idsProblem(i.accessGroupIds),
   });
   return {
@@ -179,6 +181,8 @@ export function serviceProvider(i: ServiceProviderInput) {
     encryptAssertions: i.encryptAssertions ?? false,
     nameIdFormat: i.nameIdFormat ?? v.NAMEID_FORMATS[0],
     profile: (i.profile ?? "generic") as SpProfile,
+    signMode: i.signMode ?? "assertion",
+    encryptionAlgorithm: i.encryptionAlgorithm ?? "aes256-gcm",
     accessGroupIds: [...new Set(i.accessGroupIds ?? [])],
   };
 }

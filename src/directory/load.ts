@@ -9,7 +9,9 @@ import type {
   OidcClientRecord,
   RoleRecord,
   ServiceProviderRecord,
+  SpEncryptionAlgorithm,
   SpProfile,
+  SpSignMode,
 } from "./types.ts";
 
 export type Db = PrismaClient | Prisma.TransactionClient;
@@ -76,7 +78,7 @@ export function toRole({ createdAt: _c, updatedAt: _u, ...r }: Prisma.AwsRoleGet
 }
 
 export function toServiceProvider({ access, createdAt: _c, updatedAt: _u, ...sp }: Prisma.ServiceProviderGetPayload<{ include: typeof ACCESS }>): ServiceProviderRecord {
-  return { ...sp, profile: sp.profile as SpProfile, accessGroupIds: accessIds(access) };
+  return { ...sp, profile: sp.profile as SpProfile, signMode: sp.signMode as SpSignMode, encryptionAlgorithm: sp.encryptionAlgorithm as SpEncryptionAlgorithm, accessGroupIds: accessIds(access) };
 }
 
 export function toOidcClient({ access, createdAt: _c, updatedAt: _u, ...c }: Prisma.OidcClientGetPayload<{ include: typeof ACCESS }>): OidcClientRecord {

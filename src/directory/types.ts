@@ -54,6 +54,10 @@ export interface TagRuleRecord {
 }
 
 export type SpProfile = "aws" | "generic";
+/** what the SAML IdP signs for this SP */
+export type SpSignMode = "assertion" | "response" | "both";
+/** content encryption of assertions to this SP (the key is always wrapped with RSA-OAEP) */
+export type SpEncryptionAlgorithm = "aes256-gcm" | "aes256-cbc";
 
 export interface ServiceProviderRecord {
   readonly id: string;
@@ -66,6 +70,8 @@ export interface ServiceProviderRecord {
   readonly encryptAssertions: boolean;
   readonly nameIdFormat: string;
   readonly profile: SpProfile;
+  readonly signMode: SpSignMode;
+  readonly encryptionAlgorithm: SpEncryptionAlgorithm;
   readonly version: number;
   /** empty = everyone may use it */
   readonly accessGroupIds: readonly string[];
@@ -169,6 +175,8 @@ export interface ServiceProviderInput {
   encryptAssertions?: boolean;
   nameIdFormat?: string;
   profile?: SpProfile;
+  signMode?: SpSignMode;
+  encryptionAlgorithm?: SpEncryptionAlgorithm;
   accessGroupIds?: readonly string[];
 }
 

@@ -41,6 +41,8 @@ export class Fixture {
       encryptAssertions: false,
       nameIdFormat: "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent",
       profile: "aws",
+      signMode: "assertion",
+      encryptionAlgorithm: "aes256-gcm",
       version: 1,
       accessGroupIds: [],
     },

@@ -46,6 +46,8 @@ describe("app access", () => {
     encryptAssertions: false,
     nameIdFormat: "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent",
     profile: "generic" as const,
+    signMode: "assertion" as const,
+    encryptionAlgorithm: "aes256-gcm" as const,
     version: 1,
     accessGroupIds,
   });
