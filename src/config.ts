@@ -71,6 +71,11 @@ const SPEC = {
   IDP_KEY_RETIRED_TTL: [int(0, 365 * 86400), String(7 * 86400)],
   IDP_TOTP_ISSUER: [z.string().trim().min(1).max(64), "idp-gateway"],
   IDP_SHUTDOWN_TIMEOUT: [int(1, 600), "10"],
+  IDP_STS_BACKEND: [z.enum(["local", "aws"]), "local"],
+  IDP_STS_AWS_ENDPOINT: [url, undefined],
+  IDP_STS_AWS_REGION: [z.string().trim().regex(/^[a-z0-9-]{1,64}$/, "must be an AWS region name"), "us-east-1"],
+  IDP_STS_SAML_REPLAY: [bool, "true"],
+  IDP_STS_JWKS_TIMEOUT_MS: [int(100, 60000), "5000"],
 } as const;
 
 /** Never echoed in error messages: a near-miss master key or a URL with a password would end up in logs. */
@@ -102,6 +107,15 @@ export interface Config {
   keys: { retiredTtlSeconds: number };
   totpIssuer: string;
   shutdownTimeoutSeconds: number;
+  sts: {
+    /** "local": this process is the STS; "aws": federation exchanges go to AWS STS (or awsEndpoint) */
+    backend: "local" | "aws";
+    awsEndpoint?: string;
+    awsRegion: string;
+    /** one-time use of SAML assertion IDs */
+    samlReplayProtection: boolean;
+    jwksTimeoutMs: number;
+  };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -163,6 +177,13 @@ function finish(r: Raw): Config {
     keys: { retiredTtlSeconds: r.IDP_KEY_RETIRED_TTL! },
     totpIssuer: r.IDP_TOTP_ISSUER!,
     shutdownTimeoutSeconds: r.IDP_SHUTDOWN_TIMEOUT!,
+    sts: {
+      backend: r.IDP_STS_BACKEND!,
+      awsEndpoint: r.IDP_STS_AWS_ENDPOINT,
+      awsRegion: r.IDP_STS_AWS_REGION!,
+      samlReplayProtection: r.IDP_STS_SAML_REPLAY!,
+      jwksTimeoutMs: r.IDP_STS_JWKS_TIMEOUT_MS!,
+    },
   };
 }
 

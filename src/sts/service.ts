@@ -1,0 +1,108 @@
+// The STS as one service object: trusted providers, credential store, IAM users, the actions and
+// their router, the federation exchange for the sign-in pages (local or aws backend), batched
+// CloudTrail-shaped audit, revocation, and a periodic sweep of expired rows.
+import type { Router } from "express";
+import type { Config } from "../config.ts";
+import type { Database } from "../db/index.ts";
+import type { AuditLog } from "../audit/index.ts";
+import type { DirectoryService } from "../directory/index.ts";
+import type { CryptoBox, KeyService } from "../keys/index.ts";
+import { stsActions, type StsDeps } from "./actions/index.ts";
+import { StsAuditWriter } from "./audit.ts";
+import { AwsFederationExchange, LocalFederationExchange } from "./backends/index.ts";
+import { CredentialStore, createSigV4Verifier, type StsCredential } from "./credentials/index.ts";
+import type { FederationExchange } from "./exchange.ts";
+import { IamUsers } from "./iam-users.ts";
+import { stsRouter, type StsLogger } from "./protocol/index.ts";
+import { ProviderRegistry } from "./providers/index.ts";
+
+const SWEEP_MS = 10 * 60_000;
+const AWS_RECIPIENT = /^https:\/\/([a-z0-9-]+\.)?signin\.aws\.amazon\.com\/(static\/)?saml$/;
+const AWS_AUDIENCES = ["urn:amazon:webservices", "https://signin.aws.amazon.com/saml"];
+
+export interface StsServiceOptions {
+  config: Config;
+  db: Database;
+  box: CryptoBox;
+  keys: KeyService;
+  directory: DirectoryService;
+  audit: AuditLog;
+  logger?: StsLogger;
+  now?: () => Date;
+}
+
+export class StsService {
+  readonly providers: ProviderRegistry;
+  readonly store: CredentialStore;
+  readonly iamUsers: IamUsers;
+  readonly deps: StsDeps;
+  /** the federation exchange of the configured backend */
+  readonly federation: FederationExchange;
+  readonly #audit: StsAuditWriter;
+  readonly #logger?: StsLogger;
+  #sweep?: NodeJS.Timeout;
+
+  constructor(opts: StsServiceOptions) {
+    const { prisma } = opts.db;
+    this.#logger = opts.logger;
+    this.providers = new ProviderRegistry({ prisma, keys: opts.keys, listen: opts.db.listen, jwksTimeoutMs: opts.config.sts.jwksTimeoutMs });
+    this.store = new CredentialStore(prisma, opts.box);
+    this.iamUsers = new IamUsers({ prisma, box: opts.box, audit: opts.audit });
+    const localAcs = `${opts.config.baseUrl}/aws/saml`;
+    this.deps = {
+      directory: opts.directory,
+      providers: this.providers,
+      store: this.store,
+      iamUsers: this.iamUsers,
+      saml: {
+        recipients: (v) => v === localAcs || AWS_RECIPIENT.test(v),
+        audiences: new Set(AWS_AUDIENCES),
+        replayProtection: opts.config.sts.samlReplayProtection,
+      },
+      now: opts.now ?? (() => new Date()),
+    };
+    this.#audit = new StsAuditWriter(prisma, opts.logger);
+    this.federation =
+      opts.config.sts.backend === "aws"
+        ? new AwsFederationExchange({ region: opts.config.sts.awsRegion, endpoint: opts.config.sts.awsEndpoint })
+        : new LocalFederationExchange(this.deps, (e) => this.#audit.record(e));
+  }
+
+  async init(): Promise<void> {
+    await this.providers.init();
+    this.#sweep = setInterval(() => void this.store.sweep().catch((err: unknown) => this.#logger?.error({ err }, "STS sweep failed")), SWEEP_MS);
+    this.#sweep.unref();
+  }
+
+  /** POST/GET handler for the AWS Query protocol (mount at /sts). */
+  router(): Router {
+    return stsRouter({
+      actions: stsActions(this.deps),
+      verifier: createSigV4Verifier<StsCredential>({ lookup: (id) => this.store.lookup(id) }),
+      logger: this.#logger,
+      onAudit: (e) => this.#audit.record(e),
+    });
+  }
+
+  /** AWS "revoke active sessions" for a role (AWSRevokeOlderSessions, aws:TokenIssueTime). */
+  revokeOlderSessions(roleArn: string, at = new Date()): Promise<void> {
+    return this.store.revokeOlderSessions(roleArn, at);
+  }
+
+  /** Beyond AWS: one session's credentials stop working immediately. */
+  revokeSession(accessKeyId: string): Promise<boolean> {
+    return this.store.revokeSession(accessKeyId);
+  }
+
+  /** Writes queued audit events now (tests, shutdown). */
+  flushAudit(): Promise<void> {
+    return this.#audit.flush();
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.#sweep);
+    await this.#audit.flush();
+    await this.providers.close();
+    if (this.federation instanceof AwsFederationExchange) this.federation.close();
+  }
+}
