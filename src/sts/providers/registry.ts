@@ -12,6 +12,7 @@ import { localResolver, RemoteJwksCache } from "./oidc/jwks.ts";
 import { parseIdpMetadata } from "./saml/index.ts";
 
 export const PROVIDERS_CHANNEL = "idp_sts_providers";
+const MISS_RELOAD_MS = 5_000;
 
 export interface ProviderRecord {
   arn: string;
@@ -26,6 +27,7 @@ export interface ProviderRecord {
 export class ProviderRegistry {
   #byArn = new Map<string, ProviderRecord>();
   #loaded?: Promise<void>;
+  #loadedAt = 0;
   #unlisten?: () => Promise<void>;
   #localJwks?: JWTVerifyGetKey;
   readonly #remote: RemoteJwksCache;
@@ -41,7 +43,6 @@ export class ProviderRegistry {
     const drop = () => void (this.#loaded = undefined);
     if (this.opts.listen) this.#unlisten = await this.opts.listen(PROVIDERS_CHANNEL, drop, drop);
     this.#offKeys = this.opts.keys.onChange(() => void (this.#localJwks = undefined));
-    await this.load();
   }
 
   async close(): Promise<void> {
@@ -52,6 +53,7 @@ export class ProviderRegistry {
   private load(): Promise<void> {
     this.#loaded ??= this.opts.prisma.stsIdentityProvider.findMany().then(
       (rows) => {
+        this.#loadedAt = Date.now();
         this.#byArn = new Map(rows.map((r) => [r.arn, { ...r, kind: r.kind as ProviderRecord["kind"] }]));
       },
       (err: unknown) => {
@@ -63,13 +65,24 @@ export class ProviderRegistry {
   }
 
   async byArn(arn: string): Promise<ProviderRecord | undefined> {
-    await this.load();
-    return this.#byArn.get(arn);
+    return this.find((p) => p.arn === arn);
   }
 
   async oidcByIssuer(accountId: string, issuer: string): Promise<ProviderRecord | undefined> {
+    return this.find((p) => p.kind === "oidc" && p.accountId === accountId && p.issuer === issuer);
+  }
+
+  /**
+   * Rows written without a NOTIFY (the demo seed inserts directly) are picked up by reloading on
+   * a miss, at most every MISS_RELOAD_MS, so unknown names cannot drive a query per request.
+   */
+  private async find(match: (p: ProviderRecord) => boolean): Promise<ProviderRecord | undefined> {
     await this.load();
-    for (const p of this.#byArn.values()) if (p.kind === "oidc" && p.accountId === accountId && p.issuer === issuer) return p;
+    for (const p of this.#byArn.values()) if (match(p)) return p;
+    if (Date.now() - this.#loadedAt < MISS_RELOAD_MS) return undefined;
+    this.#loaded = undefined;
+    await this.load();
+    for (const p of this.#byArn.values()) if (match(p)) return p;
     return undefined;
   }
 

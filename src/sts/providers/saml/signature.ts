@@ -75,7 +75,7 @@ function verifyOne(xml: string, signature: XElement, parent: XElement, certifica
   checkProfile(signature, id);
   for (const cert of certificatesPem) {
     const sx = new SignedXml({ publicCert: cert, getCertFromKeyInfo: () => null });
-    sx.loadSignature(signature);
+    sx.loadSignature(signature as unknown as string); // an xmldom node (typed loosely here, see xml.ts)
     let ok = false;
     try {
       ok = sx.checkSignature(xml);
