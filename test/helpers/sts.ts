@@ -218,3 +218,30 @@ export async function iamUser(services: Services, name: string, opts: { mfa?: bo
   const mfa = opts.mfa ? await services.sts.iamUsers.createMfaDevice(ACCOUNT, name, `${name}-phone`) : undefined;
   return { name, arn: `arn:aws:iam::${ACCOUNT}:user/${name}`, credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey }, mfa };
 }
+
+export interface StsReply {
+  status: number;
+  code?: string;
+  message?: string;
+  text: string;
+  /** a <Name>value</Name> of the result */
+  field(name: string): string | undefined;
+}
+
+type Poster = { post(url: string): import("supertest").Test };
+
+/** One raw awsQuery POST to /sts (no signature): status, error code, fields. */
+export async function stsPost(request: Poster, params: Record<string, string>): Promise<StsReply> {
+  const res = await request.post("/sts").type("form").send({ Version: "2011-06-15", ...params });
+  const text = res.text;
+  const pick = (name: string) => new RegExp(`<${name}>([\\s\\S]*?)</${name}>`).exec(text)?.[1];
+  return { status: res.status, code: pick("Code"), message: pick("Message"), text, field: pick };
+}
+
+export function samlCall(request: Poster, samlAssertion: string, roleArn = ENGINEER, principalArn = SAML_PROVIDER): Promise<StsReply> {
+  return stsPost(request, { Action: "AssumeRoleWithSAML", RoleArn: roleArn, PrincipalArn: principalArn, SAMLAssertion: samlAssertion });
+}
+
+export function webIdentityCall(request: Poster, token: string, roleArn = ENGINEER, extra: Record<string, string> = {}): Promise<StsReply> {
+  return stsPost(request, { Action: "AssumeRoleWithWebIdentity", RoleArn: roleArn, RoleSessionName: "alice", WebIdentityToken: token, ...extra });
+}
