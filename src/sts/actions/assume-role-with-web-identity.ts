@@ -30,6 +30,11 @@ export async function assumeRoleWithWebIdentity(deps: StsDeps, p: WebIdentityReq
     if (err instanceof Invalid) throw StsErrors.invalidIdentityToken(err.message);
     throw err;
   }
+  // The built-in IdP states which roles it granted (the `roles` claim); a token that names roles
+  // but not this one is a claim the IdP itself rejects. External IdPs' role claims mean nothing to AWS.
+  if (provider.builtIn && Array.isArray(payload.roles) && !claims.roles.includes(p.RoleArn)) {
+    throw StsErrors.idpRejectedClaim(`The identity provider did not grant ${p.RoleArn} to this subject.`);
+  }
   const key = parseOidcProviderArn(provider.arn).url;
   const auds = Array.isArray(payload.aud) ? payload.aud : [payload.aud!];
   Object.assign(ctx.audit, { identityProvider: provider.arn, subject: claims.subject, sourceIdentity: claims.sourceIdentity, principalTags: claims.principalTags });
