@@ -76,6 +76,8 @@ const SPEC = {
   IDP_STS_AWS_REGION: [z.string().trim().regex(/^[a-z0-9-]{1,64}$/, "must be an AWS region name"), "us-east-1"],
   IDP_STS_SAML_REPLAY: [bool, "true"],
   IDP_STS_JWKS_TIMEOUT_MS: [int(100, 60000), "5000"],
+  IDP_STS_DISABLED_REGIONS: [z.string().trim().regex(/^([a-z0-9-]+(,[a-z0-9-]+)*)?$/, "must be a comma-separated list of region names"), ""],
+  IDP_STS_MAX_INFLIGHT: [int(1, 100000), "1024"],
 } as const;
 
 /** Never echoed in error messages: a near-miss master key or a URL with a password would end up in logs. */
@@ -115,6 +117,10 @@ export interface Config {
     /** one-time use of SAML assertion IDs */
     samlReplayProtection: boolean;
     jwksTimeoutMs: number;
+    /** regions whose signed requests get RegionDisabledException (STS not activated there) */
+    disabledRegions: string[];
+    /** STS requests in progress per instance before new ones get Throttling */
+    maxInflight: number;
   };
 }
 
@@ -183,6 +189,8 @@ function finish(r: Raw): Config {
       awsRegion: r.IDP_STS_AWS_REGION!,
       samlReplayProtection: r.IDP_STS_SAML_REPLAY!,
       jwksTimeoutMs: r.IDP_STS_JWKS_TIMEOUT_MS!,
+      disabledRegions: r.IDP_STS_DISABLED_REGIONS ? r.IDP_STS_DISABLED_REGIONS.split(",") : [],
+      maxInflight: r.IDP_STS_MAX_INFLIGHT!,
     },
   };
 }

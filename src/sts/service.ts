@@ -1,7 +1,8 @@
 // The STS as one service object: trusted providers, credential store, IAM users, the actions and
 // their router, the federation exchange for the sign-in pages (local or aws backend), batched
 // CloudTrail-shaped audit, revocation, and a periodic sweep of expired rows.
-import type { Router } from "express";
+import { randomUUID } from "node:crypto";
+import { Router } from "express";
 import type { Config } from "../config.ts";
 import type { Database } from "../db/index.ts";
 import type { AuditLog } from "../audit/index.ts";
@@ -13,7 +14,7 @@ import { AwsFederationExchange, LocalFederationExchange } from "./backends/index
 import { CredentialStore, createSigV4Verifier, type StsCredential } from "./credentials/index.ts";
 import type { FederationExchange } from "./exchange.ts";
 import { IamUsers } from "./iam-users.ts";
-import { stsRouter, type StsLogger } from "./protocol/index.ts";
+import { StsErrors, errorResponse, negotiateFormat, stsRouter, type StsLogger } from "./protocol/index.ts";
 import { ProviderRegistry } from "./providers/index.ts";
 
 const SWEEP_MS = 10 * 60_000;
@@ -41,6 +42,8 @@ export class StsService {
   readonly #audit: StsAuditWriter;
   readonly #logger?: StsLogger;
   #sweep?: NodeJS.Timeout;
+  readonly #maxInflight: number;
+  #inflight = 0;
 
   constructor(opts: StsServiceOptions) {
     const { prisma } = opts.db;
@@ -60,7 +63,9 @@ export class StsService {
         replayProtection: opts.config.sts.samlReplayProtection,
       },
       now: opts.now ?? (() => new Date()),
+      disabledRegions: new Set(opts.config.sts.disabledRegions),
     };
+    this.#maxInflight = opts.config.sts.maxInflight;
     this.#audit = new StsAuditWriter(prisma, opts.logger);
     this.federation =
       opts.config.sts.backend === "aws"
@@ -74,14 +79,38 @@ export class StsService {
     this.#sweep.unref();
   }
 
-  /** POST/GET handler for the AWS Query protocol (mount at /sts). */
+  /**
+   * POST/GET handler for the AWS Query protocol (mount at /sts). Requests beyond
+   * IDP_STS_MAX_INFLIGHT in progress get AWS's Throttling ("Rate exceeded", 400) at once instead
+   * of queueing without bound.
+   */
   router(): Router {
-    return stsRouter({
+    const inner = stsRouter({
       actions: stsActions(this.deps),
       verifier: createSigV4Verifier<StsCredential>({ lookup: (id) => this.store.lookup(id) }),
       logger: this.#logger,
       onAudit: (e) => this.#audit.record(e),
     });
+    const outer = Router();
+    outer.use((req, res, next) => {
+      if (this.#inflight >= this.#maxInflight) {
+        const requestId = typeof res.locals.requestId === "string" ? res.locals.requestId : randomUUID();
+        const wire = errorResponse(StsErrors.throttling(), requestId, negotiateFormat(req.get("accept")));
+        res.status(wire.status).set(wire.headers).set("Connection", "close").end(wire.body);
+        req.resume();
+        return;
+      }
+      this.#inflight++;
+      let done = false;
+      const release = () => {
+        if (!done) (done = true), this.#inflight--;
+      };
+      res.once("finish", release);
+      res.once("close", release);
+      next();
+    });
+    outer.use(inner);
+    return outer;
   }
 
   /** AWS "revoke active sessions" for a role (AWSRevokeOlderSessions, aws:TokenIssueTime). */

@@ -24,7 +24,7 @@ export const assumeRoleAction = (deps: StsDeps) =>
         tags: p.Tags,
         externalId: p.ExternalId,
       });
-      checkNotRevoked(ctx.caller, "AssumeRole");
+      checkNotRevoked(ctx.caller, "AssumeRole", deps.disabledRegions);
       if (caller.kind === "federated") {
         throw StsErrors.accessDenied(`User: ${caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${p.RoleArn}`);
       }

@@ -18,7 +18,13 @@ function identityType(p: Principal): string {
   return p.kind === "iam-user" || p.kind === "user" ? "IAMUser" : p.kind === "role" ? "AssumedRole" : "FederatedUser";
 }
 
-export function checkNotRevoked(caller: Caller, action: string): void {
+/** Region activation and AWSRevokeOlderSessions, for every signed action but GetCallerIdentity. */
+export function checkNotRevoked(caller: Caller, action: string, disabledRegions: ReadonlySet<string>): void {
+  if (disabledRegions.has(caller.region)) {
+    throw StsErrors.regionDisabled(
+      `STS is not activated in this region for account:${caller.credential.principal.accountId}. Your account administrator can activate STS in this region using the IAM Console.`,
+    );
+  }
   if (caller.credential.revokedByRole) {
     const p = caller.credential.principal;
     throw StsErrors.accessDenied(`User: ${p.arn} is not authorized to perform: sts:${action} with an explicit deny in an identity-based policy`);

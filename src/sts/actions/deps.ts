@@ -12,4 +12,5 @@ export interface StsDeps {
   iamUsers: IamUsers;
   saml: AcceptedEndpoints & { replayProtection: boolean };
   now: () => Date;
+  disabledRegions: ReadonlySet<string>;
 }

@@ -16,7 +16,7 @@ export const getFederationTokenAction = (deps: StsDeps) =>
     handler: async (p, ctx) => {
       const caller = principalOf(ctx.caller, ctx.audit);
       Object.assign(ctx.audit, { name: p.Name, durationSeconds: p.DurationSeconds, tags: p.Tags });
-      checkNotRevoked(ctx.caller, "GetFederationToken");
+      checkNotRevoked(ctx.caller, "GetFederationToken", deps.disabledRegions);
       if (caller.kind !== "iam-user") throw StsErrors.accessDenied("Cannot call GetFederationToken with session credentials");
       const policies = p.Policy === undefined ? [] : [p.Policy];
       for (const doc of policies) parsePolicy(doc, { kind: "identity" });

@@ -14,7 +14,7 @@ export const getSessionTokenAction = (deps: StsDeps) =>
     handler: async (p, ctx) => {
       const caller = principalOf(ctx.caller, ctx.audit);
       Object.assign(ctx.audit, { durationSeconds: p.DurationSeconds, serialNumber: p.SerialNumber });
-      checkNotRevoked(ctx.caller, "GetSessionToken");
+      checkNotRevoked(ctx.caller, "GetSessionToken", deps.disabledRegions);
       if (caller.kind !== "iam-user") throw StsErrors.accessDenied("Cannot call GetSessionToken with session credentials");
       const mfa = await checkMfa(deps, caller, p.SerialNumber, p.TokenCode);
       const now = deps.now();
