@@ -9,6 +9,7 @@
 // - keys come only from the provider's certificates (KeyInfo is never trusted);
 // - the assertion the caller reads is re-parsed from xml-crypto's getSignedReferences() output,
 //   i.e. from the bytes the signature covered, never from the original tree.
+import { createPublicKey, type KeyObject } from "node:crypto";
 import { SignedXml } from "xml-crypto";
 import { StsErrors } from "../../protocol/index.ts";
 import { NS, child, children, descendants, is, parseXml, type XElement } from "./xml.ts";
@@ -73,8 +74,8 @@ function verifyOne(xml: string, signature: XElement, parent: XElement, certifica
   const id = parent.getAttribute("ID") ?? "";
   if (!ID.test(id)) throw invalid("Invalid SAML response: missing or malformed ID.");
   checkProfile(signature, id);
-  for (const cert of certificatesPem) {
-    const sx = new SignedXml({ publicCert: cert, getCertFromKeyInfo: () => null });
+  for (const cert of candidates(signature, certificatesPem)) {
+    const sx = new SignedXml({ publicCert: publicKey(cert) as unknown as string, getCertFromKeyInfo: () => null });
     sx.loadSignature(signature as unknown as string); // an xmldom node (typed loosely here, see xml.ts)
     let ok = false;
     try {
@@ -91,6 +92,30 @@ function verifyOne(xml: string, signature: XElement, parent: XElement, certifica
     return signed;
   }
   throw invalid();
+}
+
+const keyCache = new Map<string, KeyObject>();
+/** Certificates parse once: X.509 decoding per verification would cost more than the RSA check. */
+function publicKey(pem: string): KeyObject {
+  let key = keyCache.get(pem);
+  if (!key) {
+    if (keyCache.size > 1000) keyCache.clear();
+    key = createPublicKey(pem);
+    keyCache.set(pem, key);
+  }
+  return key;
+}
+
+/**
+ * The trusted certificates, the one the KeyInfo names first. KeyInfo is only a hint for the order
+ * (it saves a failing RSA check during key rollover); it never adds a key.
+ */
+function candidates(signature: XElement, certificatesPem: readonly string[]): readonly string[] {
+  const hinted = descendants(signature, NS.ds, "X509Certificate")[0]?.textContent?.replace(/\s+/g, "");
+  if (!hinted || certificatesPem.length < 2) return certificatesPem;
+  const body = (pem: string) => pem.replace(/-----[^-]+-----|\s+/g, "");
+  const i = certificatesPem.findIndex((c) => body(c) === hinted);
+  return i <= 0 ? certificatesPem : [certificatesPem[i]!, ...certificatesPem.filter((_, k) => k !== i)];
 }
 
 /** The only signature shape a SAML IdP needs to produce (SAML bindings §5.4). */
