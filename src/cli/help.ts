@@ -13,6 +13,12 @@ Usage:
   idp users enable <username>
   idp users set-password <username>   read the password from standard input (prompted without echo
                                       on a terminal; otherwise the first line of the pipe)
+  idp sts user create <name> [--account <12 digits>]   an IAM user of the local STS (default: demo account)
+  idp sts access-key create <name>    a long-term AKIA… key; the secret is printed once
+  idp sts access-key deactivate <access-key-id>
+  idp sts mfa create <name> <device>  a virtual TOTP device (SerialNumber arn:aws:iam::<acct>:mfa/<device>)
+  idp sts revoke older-sessions <role-arn>   AWS "revoke active sessions" for a role
+  idp sts revoke session <access-key-id>     end one temporary session now
   idp help
 
 Configuration comes from the environment, as for the server: DATABASE_URL (PostgreSQL) or

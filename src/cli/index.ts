@@ -11,6 +11,7 @@ import { keysCommand } from "./keys.ts";
 import { migrateCommand } from "./migrate.ts";
 import { seedCommand } from "./seed.ts";
 import { USERS_OPTIONS, usersCommand } from "./users.ts";
+import { STS_OPTIONS, stsCommand } from "./sts.ts";
 
 export const EXIT = { ok: 0, failed: 1, usage: 64, unavailable: 69, config: 78 } as const;
 
@@ -21,6 +22,7 @@ const COMMANDS: Record<string, Command> = {
   seed: { run: seedCommand },
   keys: { run: keysCommand },
   users: { run: usersCommand, options: USERS_OPTIONS },
+  sts: { run: stsCommand, options: STS_OPTIONS },
   help: { run: async (_a, io) => (io.out(HELP), EXIT.ok) },
 };
 
