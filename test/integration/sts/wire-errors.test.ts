@@ -111,6 +111,22 @@ for (const backend of testBackends()) {
         assert.equal(r.status, 403);
         assert.match(text, /<Code>MissingAuthenticationToken<\/Code>/);
       });
+      test("presigned GetCallerIdentity URL (query form): valid, and a tampered query parameter", async () => {
+        const u = new URL(srv.endpoint);
+        const signer = new SignatureV4({ service: "sts", region: "us-east-1", credentials: keys, sha256: Sha256 as never, applyChecksum: false });
+        const presigned = await signer.presign(
+          { method: "GET", protocol: "http:", hostname: u.hostname, port: Number(u.port), path: u.pathname, query: { Action: "GetCallerIdentity", Version: "2011-06-15" }, headers: { host: u.host } },
+          { expiresIn: 60 },
+        );
+        const qs = new URLSearchParams(presigned.query as Record<string, string>).toString();
+        const ok = await fetch(`${srv.endpoint}?${qs}`);
+        const text = await ok.text();
+        assert.equal(ok.status, 200, text);
+        assert.match(text, /<Arn>arn:aws:iam::111122223333:user\/wire-user<\/Arn>/);
+        const tampered = await fetch(`${srv.endpoint}?${qs.replace("GetCallerIdentity", "GetSessionToken")}`);
+        assert.equal(tampered.status, 403);
+        assert.match(await tampered.text(), /<Code>SignatureDoesNotMatch<\/Code>/);
+      });
       test("unknown access key → InvalidClientTokenId 403", async () => {
         expectError(await send(srv.endpoint, await sign(srv.endpoint, { accessKeyId: "AKIAAAAAAAAAAAAAAAAA", secretAccessKey: "x" })), "InvalidClientTokenId", 403);
       });
