@@ -3,6 +3,7 @@
 // CloudTrail-shaped audit, revocation, and a periodic sweep of expired rows.
 import { randomUUID } from "node:crypto";
 import { Router } from "express";
+import pg from "pg";
 import type { Config } from "../config.ts";
 import type { Database } from "../db/index.ts";
 import type { AuditLog } from "../audit/index.ts";
@@ -42,6 +43,7 @@ export class StsService {
   readonly #audit: StsAuditWriter;
   readonly #logger?: StsLogger;
   #sweep?: NodeJS.Timeout;
+  #pool?: pg.Pool;
   readonly #maxInflight: number;
   #inflight = 0;
 
@@ -49,7 +51,12 @@ export class StsService {
     const { prisma } = opts.db;
     this.#logger = opts.logger;
     this.providers = new ProviderRegistry({ prisma, keys: opts.keys, listen: opts.db.listen, jwksTimeoutMs: opts.config.sts.jwksTimeoutMs });
-    this.store = new CredentialStore(prisma, opts.box);
+    if (opts.db.kind === "postgres" && opts.db.url) {
+      this.#pool = new pg.Pool({ connectionString: opts.db.url, max: 10, connectionTimeoutMillis: 5000 });
+      this.#pool.on("error", (err) => opts.logger?.error({ err }, "STS database pool error"));
+    }
+    const pool = this.#pool;
+    this.store = new CredentialStore(prisma, opts.box, pool ? async (sql, params) => (await pool.query(sql, params)).rowCount ?? 0 : undefined);
     this.iamUsers = new IamUsers({ prisma, box: opts.box, audit: opts.audit });
     const localAcs = `${opts.config.baseUrl}/aws/saml`;
     this.deps = {
@@ -133,5 +140,6 @@ export class StsService {
     await this.#audit.flush();
     await this.providers.close();
     if (this.federation instanceof AwsFederationExchange) this.federation.close();
+    await this.#pool?.end();
   }
 }

@@ -25,12 +25,25 @@ interface Cached {
 
 export class ReplayedAssertion extends Error {}
 
+/** Positional-parameter SQL on a `pg` pool: ~3× cheaper in CPU than Prisma for the hot INSERT. */
+export type RawExec = (sql: string, params: unknown[]) => Promise<number>;
+
+const INSERT_COLUMNS = `access_key_id, secret_enc, token_hash, kind, account_id, arn, user_id, role_arn, iam_user_name, session_name,
+  source_identity, tags, transitive_tag_keys, session_policy, mfa, chained, issued_at, expires_at`;
+const INSERT_VALUES = `$1, $2, decode($3, 'hex'), $4, $5, $6, $7, $8, $9, $10,
+  $11, $12::jsonb, ARRAY(SELECT jsonb_array_elements_text($13::jsonb)), $14::jsonb, $15, $16, $17, $18`;
+const INSERT_SQL = `INSERT INTO sts_sessions (${INSERT_COLUMNS}) VALUES (${INSERT_VALUES})`;
+const INSERT_WITH_REPLAY_SQL = `WITH claim AS (INSERT INTO sts_saml_replay (id, expires_at) VALUES ($19, $20) ON CONFLICT DO NOTHING RETURNING 1)
+  INSERT INTO sts_sessions (${INSERT_COLUMNS}) SELECT ${INSERT_VALUES} WHERE EXISTS (SELECT 1 FROM claim)`;
+
 export class CredentialStore {
   readonly #cache = new Map<string, Cached>();
 
   constructor(
     private readonly prisma: PrismaClient,
     private readonly box: CryptoBox,
+    /** PostgreSQL: the session INSERT goes through `pg` directly; PGlite: through Prisma */
+    private readonly raw?: RawExec,
   ) {}
 
   async issue(session: NewSession, opts: { replayKey?: { id: string; expiresAt: Date } } = {}): Promise<IssuedCredentials> {
@@ -46,7 +59,9 @@ export class CredentialStore {
       s.sessionPolicy === undefined ? null : JSON.stringify(s.sessionPolicy), s.mfa, s.chained, s.issuedAt, s.expiresAt,
     ] as const;
     const replay = opts.replayKey;
-    const inserted = replay
+    const inserted = this.raw
+      ? await this.raw(replay ? INSERT_WITH_REPLAY_SQL : INSERT_SQL, replay ? [...row, replay.id, replay.expiresAt] : [...row])
+      : replay
       ? await this.prisma.$executeRaw`
           WITH claim AS (INSERT INTO sts_saml_replay (id, expires_at) VALUES (${replay.id}, ${replay.expiresAt}) ON CONFLICT DO NOTHING RETURNING 1)
           INSERT INTO sts_sessions (access_key_id, secret_enc, token_hash, kind, account_id, arn, user_id, role_arn, iam_user_name, session_name,
