@@ -28,6 +28,8 @@ export function createApp(s: Services): AppHandle {
   app.use(healthRouter({ db: s.db, metrics: s.metrics, isShuttingDown: () => shuttingDown }));
 
   // --- feature routers (each module exposes a router factory through its index.ts) ---
+  // STS (AWS Query protocol) first: it needs the raw body for SigV4 and no web session.
+  app.use("/sts", s.sts.router());
   // The session middleware comes first: every router below can read res.locals.user/.session.
   app.use(sessionMiddleware(s.auth));
   app.use(authRouter({ auth: s.auth, audit: s.audit, directory: s.directory, render: s.render }));

@@ -74,6 +74,13 @@ const SPEC = {
   IDP_ADMIN_GROUP: [z.string().trim().min(1).max(128), "admins"],
   IDP_AUDITOR_GROUP: [z.string().trim().min(1).max(128), "auditors"],
   IDP_ADMIN_REQUIRE_MFA: [bool, "false"],
+  IDP_STS_BACKEND: [z.enum(["local", "aws"]), "local"],
+  IDP_STS_AWS_ENDPOINT: [url, undefined],
+  IDP_STS_AWS_REGION: [z.string().trim().regex(/^[a-z0-9-]{1,64}$/, "must be an AWS region name"), "us-east-1"],
+  IDP_STS_SAML_REPLAY: [bool, "true"],
+  IDP_STS_JWKS_TIMEOUT_MS: [int(100, 60000), "5000"],
+  IDP_STS_DISABLED_REGIONS: [z.string().trim().regex(/^([a-z0-9-]+(,[a-z0-9-]+)*)?$/, "must be a comma-separated list of region names"), ""],
+  IDP_STS_MAX_INFLIGHT: [int(1, 100000), "1024"],
 } as const;
 
 /** Never echoed in error messages: a near-miss master key or a URL with a password would end up in logs. */
@@ -107,6 +114,19 @@ export interface Config {
   shutdownTimeoutSeconds: number;
   /** /admin: members of `group` may read and write, of `auditorGroup` only read; `requireMfa` wants an MFA session */
   admin: { group: string; auditorGroup: string; requireMfa: boolean };
+  sts: {
+    /** "local": this process is the STS; "aws": federation exchanges go to AWS STS (or awsEndpoint) */
+    backend: "local" | "aws";
+    awsEndpoint?: string;
+    awsRegion: string;
+    /** one-time use of SAML assertion IDs */
+    samlReplayProtection: boolean;
+    jwksTimeoutMs: number;
+    /** regions whose signed requests get RegionDisabledException (STS not activated there) */
+    disabledRegions: string[];
+    /** STS requests in progress per instance before new ones get Throttling */
+    maxInflight: number;
+  };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -169,6 +189,15 @@ function finish(r: Raw): Config {
     totpIssuer: r.IDP_TOTP_ISSUER!,
     shutdownTimeoutSeconds: r.IDP_SHUTDOWN_TIMEOUT!,
     admin: { group: r.IDP_ADMIN_GROUP!, auditorGroup: r.IDP_AUDITOR_GROUP!, requireMfa: r.IDP_ADMIN_REQUIRE_MFA! },
+    sts: {
+      backend: r.IDP_STS_BACKEND!,
+      awsEndpoint: r.IDP_STS_AWS_ENDPOINT,
+      awsRegion: r.IDP_STS_AWS_REGION!,
+      samlReplayProtection: r.IDP_STS_SAML_REPLAY!,
+      jwksTimeoutMs: r.IDP_STS_JWKS_TIMEOUT_MS!,
+      disabledRegions: r.IDP_STS_DISABLED_REGIONS ? r.IDP_STS_DISABLED_REGIONS.split(",") : [],
+      maxInflight: r.IDP_STS_MAX_INFLIGHT!,
+    },
   };
 }
 

@@ -7,8 +7,7 @@ import { AuthService, PasswordHasher } from "./auth/index.ts";
 import { DirectoryService } from "./directory/index.ts";
 import { CryptoBox, KeyService, loadMasterKey } from "./keys/index.ts";
 import { Metrics, createRenderer, type Logger, type Render } from "./http/index.ts";
-import type { FederationExchange } from "./sts/exchange.ts";
-import { UnavailableExchange } from "./sts/unavailable-exchange.ts";
+import { StsService, type FederationExchange } from "./sts/index.ts";
 
 export interface Services {
   config: Config;
@@ -22,7 +21,9 @@ export interface Services {
   keys: KeyService;
   directory: DirectoryService;
   auth: AuthService;
-  /** AssumeRoleWithSAML / WithWebIdentity for the sign-in pages (placeholder until the STS lands) */
+  /** the AWS-compatible STS (POST /sts), trusted IdPs, IAM users, revocation */
+  sts: StsService;
+  /** the federation exchanges for sign-in pages: the local STS in-process, or AWS STS (IDP_STS_BACKEND) */
   federation: FederationExchange;
   /** stop background work (listeners, timers); the caller closes the database */
   close(): Promise<void>;
@@ -41,6 +42,8 @@ export async function createServices(config: Config, db: Database, logger: Logge
   await directory.init();
   const auth = new AuthService({ config, prisma, audit, metrics, logger, passwords, box, masterKey });
   auth.start();
+  const sts = new StsService({ config, db, box, keys, directory, audit, logger });
+  await sts.init();
 
   return {
     config,
@@ -54,8 +57,10 @@ export async function createServices(config: Config, db: Database, logger: Logge
     keys,
     directory,
     auth,
-    federation: new UnavailableExchange(),
+    sts,
+    federation: sts.federation,
     async close() {
+      await sts.close();
       await auth.close();
       await directory.close();
       await keys.close();

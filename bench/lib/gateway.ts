@@ -62,10 +62,12 @@ export interface GatewayOptions {
   env?: Record<string, string>;
   /** extra node flags, e.g. ["--cpu-prof", "--cpu-prof-dir=..."] */
   nodeArgs?: string[];
+  /** listen here instead of a fresh free port (a bench that prepared data for this base URL) */
+  port?: number;
 }
 
 export async function startGateway(database: BenchDatabase, opts: GatewayOptions = {}): Promise<Gateway> {
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "idp-bench-"));
   let dbName: string | undefined;
   let databaseUrl: string | undefined;

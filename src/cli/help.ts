@@ -25,6 +25,12 @@ Usage:
   idp saml import-sp <metadata.xml|-> [--name <name>] [--profile aws|generic] [--sign assertion|response|both]
                       [--encrypt true|false] [--groups g1,g2]
                                       register (or update) a SAML SP from its metadata
+  idp sts user create <name> [--account <12 digits>]   an IAM user of the local STS (default: demo account)
+  idp sts access-key create <name>    a long-term AKIA… key; the secret is printed once
+  idp sts access-key deactivate <access-key-id>
+  idp sts mfa create <name> <device>  a virtual TOTP device (SerialNumber arn:aws:iam::<acct>:mfa/<device>)
+  idp sts revoke older-sessions <role-arn>   AWS "revoke active sessions" for a role
+  idp sts revoke session <access-key-id>     end one temporary session now
   idp help
 
 The aws commands need no database: they talk to a running gateway over HTTP. Every other

@@ -13,6 +13,7 @@ import { migrateCommand } from "./migrate.ts";
 import { SAML_OPTIONS, samlCommand } from "./saml.ts";
 import { seedCommand } from "./seed.ts";
 import { USERS_OPTIONS, usersCommand } from "./users.ts";
+import { STS_OPTIONS, stsCommand } from "./sts.ts";
 
 export const EXIT = { ok: 0, failed: 1, usage: 64, unavailable: 69, config: 78 } as const;
 
@@ -25,6 +26,7 @@ const COMMANDS: Record<string, Command> = {
   users: { run: usersCommand, options: USERS_OPTIONS },
   aws: { run: awsCommand, options: AWS_OPTIONS, flags: AWS_FLAGS },
   saml: { run: samlCommand, options: SAML_OPTIONS },
+  sts: { run: stsCommand, options: STS_OPTIONS },
   help: { run: async (_a, io) => (io.out(HELP), EXIT.ok) },
 };
 

@@ -22,6 +22,8 @@ export type Unlisten = () => Promise<void>;
 export interface Database {
   readonly kind: DatabaseTarget["kind"];
   readonly prisma: PrismaClient;
+  /** the server URL (postgres only), for a hot path that talks to PostgreSQL through `pg` directly */
+  readonly url?: string;
   /** apply pending migrations under the advisory lock */
   migrate(): Promise<MigrateResult>;
   /** a single dedicated session for raw SQL that must not hop connections */
@@ -117,6 +119,7 @@ async function openPostgres(url: string, poolSize = 10): Promise<Database> {
 
   return {
     kind: "postgres",
+    url,
     prisma,
     migrate: () => withSession((s) => migrate(s)),
     withSession,

@@ -4,7 +4,9 @@ import "reflect-metadata"; // @peculiar/x509 resolves its algorithm providers th
 import { createHash, createPrivateKey, randomBytes, webcrypto } from "node:crypto";
 import * as x509 from "@peculiar/x509";
 
-x509.cryptoProvider.set(webcrypto);
+// Node's webcrypto is the Web Crypto API; the cast only bridges Node's and lib.dom's typings of
+// it (lib.dom enters the program through @xmldom/xmldom's declarations).
+x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 
 /** Ten years. SAML SPs pin the metadata certificate as a container for the key; the key's life is
  *  governed by rotation (rotate()), not by the certificate's dates. An SP that does check the

@@ -25,6 +25,8 @@ export interface SigningCredential {
   secretAccessKey: string;
   /** set for temporary credentials: the token the request must carry */
   sessionToken?: string;
+  /** alternatively the SHA-256 of that token (stores keep only the hash) */
+  sessionTokenHash?: Uint8Array;
   /** set for temporary credentials: requests signed at or after this fail with ExpiredToken */
   expiration?: Date;
 }
@@ -91,10 +93,10 @@ export function createSigV4Verifier<C extends SigningCredential>(opts: SigV4Veri
 }
 
 function checkSessionToken(credential: SigningCredential, auth: SigV4Auth): void {
-  const expected = credential.sessionToken;
+  const expected = credential.sessionTokenHash ?? (credential.sessionToken === undefined ? undefined : digest(credential.sessionToken));
   const given = auth.sessionToken;
   if (expected === undefined && given === undefined) return;
-  if (expected === undefined || given === undefined || !timingSafeEqual(digest(expected), digest(given))) {
+  if (expected === undefined || given === undefined || expected.length !== 32 || !timingSafeEqual(expected, digest(given))) {
     throw StsErrors.invalidClientTokenId();
   }
 }

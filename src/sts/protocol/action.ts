@@ -38,6 +38,8 @@ export interface ActionContext<A extends AuthMode = AuthMode, C extends SignedCa
   caller: A extends "sigv4" ? C : undefined;
   sourceIp?: string;
   userAgent?: string;
+  /** CloudTrail-style facts the handler adds for the audit event (role, session name, tags, …) */
+  audit: Record<string, unknown>;
 }
 
 export interface ActionDefinition<S extends Shape = Shape, A extends AuthMode = AuthMode, C extends SignedCaller = SignedCaller> {

@@ -31,6 +31,10 @@ export interface StsAuditEvent {
   region?: string;
   sourceIp?: string;
   userAgent?: string;
+  /** what the action recorded (ActionContext.audit); also set for failures after routing */
+  details?: Record<string, unknown>;
+  /** the error message, for failures */
+  errorMessage?: string;
 }
 
 /** pino's Logger satisfies this. */
@@ -57,12 +61,14 @@ export function stsRouter(opts: StsRouterOptions): Router {
     const format = negotiateFormat(req.get("accept"));
     const event: StsAuditEvent = { requestId, outcome: "failure", httpStatus: 500, sourceIp: req.ip, userAgent: req.get("user-agent") };
     let wire: WireResponse;
+    const details: Record<string, unknown> = {};
     try {
       const body = await readRawBody(req, maxBodyBytes);
       const { path, rawQuery } = splitTarget(req.originalUrl);
       const query = parseQueryRequest({ method: req.method, rawQuery, contentType: req.get("content-type"), body });
       const action = route(registry, query);
       event.action = action.name;
+      event.details = details;
       let caller: SignedCaller | undefined;
       if (action.auth === "sigv4") {
         caller = await opts.verifier!.verify(signable(req, path, rawQuery, body));
@@ -71,7 +77,7 @@ export function stsRouter(opts: StsRouterOptions): Router {
       }
       const params = readParams(action.params, query.params);
       action.check?.(params);
-      const result = await action.handler(params, { requestId, caller, sourceIp: req.ip, userAgent: req.get("user-agent") });
+      const result = await action.handler(params, { requestId, caller, sourceIp: req.ip, userAgent: req.get("user-agent"), audit: details });
       wire = successResponse(action.name, result, requestId, format);
       wire.headers["Cache-Control"] = "no-store";
     } catch (err) {
@@ -79,6 +85,7 @@ export function stsRouter(opts: StsRouterOptions): Router {
       const stsErr = toStsError(err);
       if (stsErr.httpStatus >= 500) opts.logger?.error({ err, requestId, action: event.action }, "STS request failed");
       event.errorCode = stsErr.code;
+      event.errorMessage = stsErr.message;
       wire = errorResponse(stsErr, requestId, format);
       if (stsErr.code === "RequestEntityTooLarge") wire.headers.Connection = "close";
     }

@@ -28,6 +28,7 @@ describe("config defaults", () => {
     assert.deepEqual(c.keys, { retiredTtlSeconds: 7 * 86400 });
     assert.equal(c.totpIssuer, "idp-gateway");
     assert.equal(c.shutdownTimeoutSeconds, 10);
+    assert.deepEqual(c.sts, { backend: "local", awsEndpoint: undefined, awsRegion: "us-east-1", samlReplayProtection: true, jwksTimeoutMs: 5000, disabledRegions: [], maxInflight: 1024 });
   });
 
   it("an empty string means the default", () => {
@@ -66,6 +67,13 @@ describe("config defaults", () => {
       IDP_ADMIN_GROUP: "idp-admins",
       IDP_AUDITOR_GROUP: "idp-auditors",
       IDP_ADMIN_REQUIRE_MFA: "yes",
+      IDP_STS_BACKEND: "aws",
+      IDP_STS_AWS_ENDPOINT: "http://127.0.0.1:4001/sts/",
+      IDP_STS_AWS_REGION: "eu-west-1",
+      IDP_STS_SAML_REPLAY: "false",
+      IDP_STS_JWKS_TIMEOUT_MS: "250",
+      IDP_STS_DISABLED_REGIONS: "ap-east-1,me-south-1",
+      IDP_STS_MAX_INFLIGHT: "10",
     });
     assert.equal(c.env, "test");
     assert.equal(c.port, 4100);
@@ -87,6 +95,15 @@ describe("config defaults", () => {
     assert.equal(c.totpIssuer, "Example Corp");
     assert.equal(c.shutdownTimeoutSeconds, 30);
     assert.deepEqual(c.admin, { group: "idp-admins", auditorGroup: "idp-auditors", requireMfa: true });
+    assert.deepEqual(c.sts, {
+      backend: "aws",
+      awsEndpoint: "http://127.0.0.1:4001/sts",
+      awsRegion: "eu-west-1",
+      samlReplayProtection: false,
+      jwksTimeoutMs: 250,
+      disabledRegions: ["ap-east-1", "me-south-1"],
+      maxInflight: 10,
+    });
   });
 
   it("the test above names every variable config.ts knows", () => {
@@ -95,7 +112,8 @@ describe("config defaults", () => {
       "DATABASE_URL", "HOST", "IDP_BASE_URL", "IDP_DATA_DIR", "IDP_DB_CONNECT_ATTEMPTS", "IDP_DEMO_PASSWORD",
       "IDP_IP_FAILURE_LIMIT", "IDP_IP_WINDOW_SECONDS", "IDP_KEY_RETIRED_TTL", "IDP_LOCKOUT_SECONDS",
       "IDP_LOCKOUT_THRESHOLD", "IDP_LOGIN_CONCURRENCY", "IDP_MASTER_KEY", "IDP_SEED_DEMO", "IDP_SESSION_IDLE_TIMEOUT",
-      "IDP_SESSION_TTL", "IDP_SHUTDOWN_TIMEOUT", "IDP_TOTP_ISSUER", "IDP_TRUST_PROXY", "LOG_LEVEL", "NODE_ENV", "PORT",
+      "IDP_SESSION_TTL", "IDP_SHUTDOWN_TIMEOUT", "IDP_STS_AWS_ENDPOINT", "IDP_STS_AWS_REGION", "IDP_STS_BACKEND",
+      "IDP_STS_DISABLED_REGIONS", "IDP_STS_JWKS_TIMEOUT_MS", "IDP_STS_MAX_INFLIGHT", "IDP_STS_SAML_REPLAY", "IDP_TOTP_ISSUER", "IDP_TRUST_PROXY", "LOG_LEVEL", "NODE_ENV", "PORT",
       "IDP_ADMIN_GROUP", "IDP_AUDITOR_GROUP", "IDP_ADMIN_REQUIRE_MFA",
     ].sort());
   });

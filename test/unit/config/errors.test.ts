@@ -29,6 +29,13 @@ const BAD: Record<string, string[]> = {
   IDP_ADMIN_GROUP: ["   ", "g".repeat(129)],
   IDP_AUDITOR_GROUP: ["   ", "g".repeat(129)],
   IDP_ADMIN_REQUIRE_MFA: ["maybe"],
+  IDP_STS_BACKEND: ["remote", "AWS"],
+  IDP_STS_AWS_ENDPOINT: ["sts.amazonaws.com", "ftp://x", "https://sts.amazonaws.com/?a=b"],
+  IDP_STS_AWS_REGION: ["US-EAST-1", "us east"],
+  IDP_STS_SAML_REPLAY: ["maybe"],
+  IDP_STS_JWKS_TIMEOUT_MS: ["99", "60001"],
+  IDP_STS_DISABLED_REGIONS: ["us-east-1,", "US-EAST-1", "a b"],
+  IDP_STS_MAX_INFLIGHT: ["0", "100001"],
 };
 const FREE_FORM = ["IDP_TRUST_PROXY"];
 

@@ -1,0 +1,203 @@
+// STS bench: AssumeRoleWithWebIdentity and AssumeRoleWithSAML per second over loopback with
+// concurrent connections, on the embedded database and on PostgreSQL, with p50/p99 and peak RSS,
+// next to the machine's RS256 verifications/s measured in the same run (every exchange costs one
+// RS256 verification, so exchanges/s cannot exceed it).
+//   npx tsx bench/sts.ts [--db embedded|postgres|both] [--duration s] [--connections n]
+// The bench prepares the gateway's database itself (migrations, keys, demo seed) with the master
+// key it then gives the server, so it holds the built-in IdP's active key and can mint ID tokens
+// and SAML responses exactly as the IdP would. SAML replay protection stays on: every SAML
+// request carries a fresh assertion, minted before the load starts.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+import { createSign, createVerify, generateKeyPairSync, randomBytes } from "node:crypto";
+import { mkdtemp, mkdir, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import pg from "pg";
+import { loadConfig } from "../src/config.ts";
+import { databaseTarget } from "../src/db/connect.ts";
+import { openDatabase } from "../src/db/index.ts";
+import { createLogger } from "../src/http/index.ts";
+import { seedDemoIfEmpty } from "../src/seed/index.ts";
+import { createServices, type Services } from "../src/services.ts";
+import { mintIdToken, mintSamlResponse, ENGINEER, SAML_PROVIDER } from "../test/helpers/sts.ts";
+import { BENCH_ADMIN_URL, ROOT, freePort, postgresReachable, startGateway, type BenchDatabase } from "./lib/gateway.ts";
+import { request } from "./lib/http.ts";
+import { runLoad, type LoadResult } from "./lib/load.ts";
+import { readRss, sampleRss } from "./lib/proc.ts";
+
+const TARGETS = { webIdentityPerSecond: 2000, samlPerSecond: 1000, p99Ms: 50 };
+
+const { values } = parseArgs({
+  options: {
+    db: { type: "string", default: "both" },
+    duration: { type: "string", default: "10" },
+    warmup: { type: "string", default: "2" },
+    connections: { type: "string", default: "32" },
+  },
+});
+const durationMs = Number(values.duration) * 1000;
+const warmupMs = Number(values.warmup) * 1000;
+const connections = Number(values.connections);
+
+/** RS256 verifications/s: measured on one core (node:crypto verify is synchronous), scaled to all cores. */
+function measureRs256(ms = 2000): { perSecondPerCore: number; perSecond: number } {
+  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const data = Buffer.from("x".repeat(600));
+  const sig = createSign("sha256").update(data).sign(privateKey);
+  let n = 0;
+  const stop = performance.now() + ms;
+  const start = performance.now();
+  while (performance.now() < stop) {
+    if (!createVerify("sha256").update(data).verify(publicKey, sig)) throw new Error("verify failed");
+    n++;
+  }
+  const perSecondPerCore = n / ((performance.now() - start) / 1000);
+  return { perSecondPerCore: Math.round(perSecondPerCore), perSecond: Math.round(perSecondPerCore * os.availableParallelism()) };
+}
+
+interface Prepared {
+  port: number;
+  env: Record<string, string>;
+  services: Services;
+  close(): Promise<void>;
+}
+
+async function prepare(database: BenchDatabase): Promise<Prepared> {
+  const port = await freePort();
+  const masterKey = randomBytes(32).toString("base64");
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), "idp-bench-sts-"));
+  const env: Record<string, string> = { IDP_MASTER_KEY: masterKey, IDP_DATA_DIR: dataDir, IDP_BASE_URL: `http://127.0.0.1:${port}`, NODE_ENV: "development", LOG_LEVEL: "silent" };
+  let dbName: string | undefined;
+  if (database === "postgres") {
+    dbName = `idp_bench_sts_${randomBytes(5).toString("hex")}`;
+    const c = new pg.Client({ connectionString: BENCH_ADMIN_URL });
+    await c.connect();
+    await c.query(`CREATE DATABASE ${dbName}`);
+    await c.end();
+    const u = new URL(BENCH_ADMIN_URL);
+    u.pathname = `/${dbName}`;
+    env.DATABASE_URL = u.toString();
+  }
+  const config = loadConfig(env);
+  const db = await openDatabase(databaseTarget(config));
+  await db.migrate();
+  const services = await createServices(config, db, createLogger("silent"), { defaultMetrics: false });
+  await seedDemoIfEmpty(services);
+  await services.close();
+  await db.close();
+  // a key-only view of the same data: KeyService reads the sealed keys with the same master key
+  const db2 = database === "postgres" ? await openDatabase(databaseTarget(config)) : undefined;
+  let view: Services;
+  if (db2) view = await createServices(config, db2, createLogger("silent"), { defaultMetrics: false });
+  else {
+    // the embedded database is single-process: load the keys, then let the server have it
+    const db3 = await openDatabase(databaseTarget(config));
+    view = await createServices(config, db3, createLogger("silent"), { defaultMetrics: false });
+    const active = view.keys.activeKey();
+    await view.close();
+    await db3.close();
+    view = { ...view, keys: { activeKey: () => active } as Services["keys"] } as Services;
+  }
+  return {
+    port,
+    env,
+    services: view,
+    async close() {
+      if (db2) {
+        await view.close();
+        await db2.close();
+      }
+      if (dbName) {
+        const c = new pg.Client({ connectionString: BENCH_ADMIN_URL });
+        await c.connect();
+        await c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+        await c.end();
+      }
+    },
+  };
+}
+
+interface StsBenchResult {
+  bench: "sts-web-identity" | "sts-saml";
+  database: BenchDatabase;
+  connections: number;
+  load: LoadResult;
+  rs256: { perSecond: number; perSecondPerCore: number };
+  ratioToRs256: number;
+  rss: { idleMb: number; peakMb: number };
+}
+
+function form(params: Record<string, string>): string {
+  return new URLSearchParams({ Version: "2011-06-15", ...params }).toString();
+}
+
+async function runOne(database: BenchDatabase): Promise<StsBenchResult[]> {
+  const prep = await prepare(database);
+  const gateway = await startGateway(database, { port: prep.port, env: prep.env });
+  const out: StsBenchResult[] = [];
+  try {
+    await new Promise((r) => setTimeout(r, 1000));
+    const idle = await readRss(gateway.pid);
+    const rs256 = measureRs256();
+    const url = new URL("/sts", gateway.baseUrl);
+    const post = async (agent: import("node:http").Agent, body: string) => {
+      const res = await request(agent, url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", "content-length": String(Buffer.byteLength(body)) }, body });
+      if (res.status !== 200) throw new Error(`STS answered ${res.status}: ${res.body.slice(0, 300)}`);
+    };
+
+    // web identity: tokens are not one-time (AWS has no jti check), a few distinct ones suffice
+    const tokens = await Promise.all(Array.from({ length: 16 }, () => mintIdToken(prep.services, { claims: { exp: Math.floor(Date.now() / 1000) + 3600 } })));
+    const webBodies = tokens.map((t, i) => form({ Action: "AssumeRoleWithWebIdentity", RoleArn: ENGINEER, RoleSessionName: `bench-${i}`, WebIdentityToken: t }));
+    let sampler = sampleRss(gateway.pid);
+    let i = 0;
+    const web = await runLoad({ connections, durationMs, warmupMs, maxIterations: 1e7 }, (_vu, agent) => post(agent, webBodies[i++ % webBodies.length]!));
+    out.push({ bench: "sts-web-identity", database, connections, load: web, rs256, ratioToRs256: round(web.perSecond / rs256.perSecond), rss: { idleMb: idle.rssMb, peakMb: await sampler.stop() } });
+
+    // SAML: one fresh assertion per request (replay protection is on)
+    const expected = Math.ceil(((durationMs + warmupMs) / 1000) * 1600);
+    const t0 = performance.now();
+    const samlBodies: string[] = [];
+    for (let k = 0; k < expected; k++) samlBodies.push(form({ Action: "AssumeRoleWithSAML", RoleArn: ENGINEER, PrincipalArn: SAML_PROVIDER, SAMLAssertion: mintSamlResponse(prep.services, { lifetime: 600 }) }));
+    console.error(`  minted ${expected} SAML responses in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    sampler = sampleRss(gateway.pid);
+    let j = 0;
+    const saml = await runLoad({ connections, durationMs, warmupMs, maxIterations: expected }, (_vu, agent) => {
+      const body = samlBodies[j++];
+      if (!body) return Promise.reject(new Error("out of pre-minted assertions"));
+      return post(agent, body);
+    });
+    out.push({ bench: "sts-saml", database, connections, load: saml, rs256, ratioToRs256: round(saml.perSecond / rs256.perSecond), rss: { idleMb: idle.rssMb, peakMb: await sampler.stop() } });
+  } finally {
+    await gateway.stop();
+    await prep.close();
+  }
+  return out;
+}
+
+const round = (n: number) => Math.round(n * 1000) / 1000;
+
+const dbs: BenchDatabase[] = values.db === "both" ? ["embedded", "postgres"] : [values.db as BenchDatabase];
+if (dbs.includes("postgres") && !(await postgresReachable())) {
+  console.error("PostgreSQL not reachable: skipping the postgres runs");
+  dbs.splice(dbs.indexOf("postgres"), 1);
+}
+const results: StsBenchResult[] = [];
+for (const db of dbs) {
+  console.error(`bench sts on ${db}: ${connections} connections, ${warmupMs / 1000} s warm-up + ${durationMs / 1000} s per action ...`);
+  results.push(...(await runOne(db)));
+}
+console.log(`\n${os.availableParallelism()} cores, ${os.cpus()[0]?.model ?? "unknown CPU"}, Node ${process.version}`);
+console.log("bench              database  conns    req/s   p50 ms   p99 ms  errors  RS256 verify/s  ratio  idle MB  peak MB");
+for (const r of results) {
+  console.log(
+    [r.bench.padEnd(18), r.database.padEnd(8), String(r.connections).padStart(5), r.load.perSecond.toFixed(0).padStart(8), r.load.latency.p50.toFixed(1).padStart(8), r.load.latency.p99.toFixed(1).padStart(8), String(r.load.errors).padStart(7), String(r.rs256.perSecond).padStart(15), `${(r.ratioToRs256 * 100).toFixed(1)}%`.padStart(6), r.rss.idleMb.toFixed(0).padStart(8), r.rss.peakMb.toFixed(0).padStart(8)].join(" "),
+  );
+  if (r.load.errors) console.log(`  errors: ${r.load.firstErrors.join("; ")}`);
+}
+console.log(`targets on PostgreSQL: ≥ ${TARGETS.webIdentityPerSecond}/s web identity, ≥ ${TARGETS.samlPerSecond}/s SAML, p99 < ${TARGETS.p99Ms} ms`);
+const dir = path.join(ROOT, "bench", "results");
+await mkdir(dir, { recursive: true });
+const file = path.join(dir, `sts-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+await writeFile(file, `${JSON.stringify({ time: new Date().toISOString(), cores: os.availableParallelism(), node: process.version, results }, null, 2)}\n`);
+console.log(`results: ${path.relative(process.cwd(), file)}`);

@@ -1,0 +1,2 @@
+export { LocalFederationExchange } from "./local.ts";
+export { AwsFederationExchange } from "./aws.ts";
