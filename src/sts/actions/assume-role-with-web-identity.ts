@@ -30,10 +30,17 @@ export async function assumeRoleWithWebIdentity(deps: StsDeps, p: WebIdentityReq
     if (err instanceof Invalid) throw StsErrors.invalidIdentityToken(err.message);
     throw err;
   }
-  // The built-in IdP states which roles it granted (the `roles` claim); a token that names roles
-  // but not this one is a claim the IdP itself rejects. External IdPs' role claims mean nothing to AWS.
-  if (provider.builtIn && Array.isArray(payload.roles) && !claims.roles.includes(p.RoleArn)) {
-    throw StsErrors.idpRejectedClaim(`The identity provider did not grant ${p.RoleArn} to this subject.`);
+  // The built-in IdP states which roles it granted (the `roles` claim, with the `aws` scope): a
+  // token that does not name this role — or names none, e.g. one issued without the `aws` scope —
+  // is refused, as AWS refuses a SAML assertion whose Role attribute lacks the role. Without this,
+  // any account of the IdP could take any role that trusts it, whatever the group → role mapping
+  // says. External IdPs' role claims mean nothing to AWS, so only their trust policies decide.
+  if (provider.builtIn && !(Array.isArray(payload.roles) && claims.roles.includes(p.RoleArn))) {
+    throw StsErrors.idpRejectedClaim(
+      Array.isArray(payload.roles)
+        ? `The identity provider did not grant ${p.RoleArn} to this subject.`
+        : "The token carries no roles claim; request it with the aws scope.",
+    );
   }
   const key = parseOidcProviderArn(provider.arn).url;
   const auds = Array.isArray(payload.aud) ? payload.aud : [payload.aud!];
