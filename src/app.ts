@@ -28,7 +28,9 @@ export function createApp(s: Services): AppHandle {
   // --- feature routers (each module exposes a router factory through its index.ts) ---
   // The session middleware comes first: every router below can read res.locals.user/.session.
   app.use(sessionMiddleware(s.auth));
-  app.use(authRouter({ auth: s.auth, audit: s.audit, directory: s.directory, render: s.render }));
+  app.use(authRouter({ auth: s.auth, audit: s.audit, directory: s.directory, render: s.render, consents: s.oidc.consents }));
+  // OpenID Connect provider at the root (issuer = base URL), its interaction pages, /device, /jwks
+  app.use(s.oidc.router());
 
   app.use(notFound);
   app.use(errorHandler({ logger: s.logger, metrics: s.metrics, render: s.render }));

@@ -3,10 +3,11 @@
 import type { Config } from "./config.ts";
 import type { Database } from "./db/index.ts";
 import { AuditLog } from "./audit/index.ts";
-import { AuthService, PasswordHasher } from "./auth/index.ts";
+import { AuthService, PasswordHasher, deriveKey } from "./auth/index.ts";
 import { DirectoryService } from "./directory/index.ts";
 import { CryptoBox, KeyService, loadMasterKey } from "./keys/index.ts";
 import { Metrics, createRenderer, type Logger, type Render } from "./http/index.ts";
+import { OidcService } from "./oidc/index.ts";
 
 export interface Services {
   config: Config;
@@ -20,6 +21,7 @@ export interface Services {
   keys: KeyService;
   directory: DirectoryService;
   auth: AuthService;
+  oidc: OidcService;
   /** stop background work (listeners, timers); the caller closes the database */
   close(): Promise<void>;
 }
@@ -37,20 +39,25 @@ export async function createServices(config: Config, db: Database, logger: Logge
   await directory.init();
   const auth = new AuthService({ config, prisma, audit, metrics, logger, passwords, box, masterKey });
   auth.start();
+  const render = createRenderer({ cache: config.env === "production" });
+  const oidc = new OidcService({ config, prisma, directory, keys, box, render, audit, logger, auth, cookieKeys: [deriveKey(masterKey, "oidc cookies v1").toString("base64url")] });
+  oidc.start();
 
   return {
     config,
     db,
     logger,
     metrics,
-    render: createRenderer({ cache: config.env === "production" }),
+    render,
     audit,
     box,
     passwords,
     keys,
     directory,
     auth,
+    oidc,
     async close() {
+      await oidc.close();
       await auth.close();
       await directory.close();
       await keys.close();

@@ -1,0 +1,136 @@
+// The OpenID Connect provider (oidc-provider 9) as one service and one router:
+//   services.oidc = new OidcService(...)        built in createServices
+//   app.use(services.oidc.router())             mounted at the root: issuer = IDP_BASE_URL,
+//                                               discovery at /.well-known/openid-configuration
+// Also exported: the AWS claim codec (aws-claims.ts) and the client-secret sealing helpers.
+import { Router, type RequestHandler, type Response } from "express";
+import type { Provider } from "oidc-provider";
+import type { AuditLog } from "../audit/index.ts";
+import type { AuthService } from "../auth/index.ts";
+import type { Config } from "../config.ts";
+import type { DirectoryService } from "../directory/index.ts";
+import type { PrismaClient } from "../generated/prisma/client.ts";
+import type { Logger, Render } from "../http/index.ts";
+import type { CryptoBox, KeyService } from "../keys/index.ts";
+import { accountFinder } from "./account.ts";
+import { adapterFactory, sweepExpired } from "./adapter.ts";
+import { ClientSource } from "./clients.ts";
+import { ConsentStore, consentRouter } from "./consents.ts";
+import { ROUTES } from "./constants.ts";
+import { auditEvents } from "./events.ts";
+import { interactionRouter } from "./interactions.ts";
+import { buildProvider } from "./provider.ts";
+
+export * from "./aws-claims.ts";
+export { sealClientSecret, openClientSecret } from "./client-secrets.ts";
+export { ACR_MFA, ACR_PASSWORD, ADMIN_SCOPES, adminApiResource, SCOPE_CLAIMS, ROUTES } from "./constants.ts";
+export type { Consent } from "./consents.ts";
+
+export interface OidcDeps {
+  config: Config;
+  prisma: PrismaClient;
+  directory: DirectoryService;
+  keys: KeyService;
+  box: CryptoBox;
+  render: Render;
+  audit: AuditLog;
+  logger: Logger;
+  auth: AuthService;
+  /** keys signing the provider's cookies (derived from the master key) */
+  cookieKeys: string[];
+}
+
+const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
+/** request paths the provider answers; /jwks is ours (it also publishes next and retired keys) */
+const PROVIDER_PATHS = ["/.well-known/openid-configuration", ROUTES.authorization, ROUTES.token, ROUTES.userinfo, ROUTES.end_session, ROUTES.code_verification, ROUTES.pushed_authorization_request];
+
+export class OidcService {
+  readonly clients: ClientSource;
+  readonly consents: ConsentStore;
+  #provider: Provider;
+  #handler: RequestHandler;
+  #unsubscribe: () => void;
+  #sweeper?: NodeJS.Timeout;
+
+  constructor(private readonly d: OidcDeps) {
+    this.clients = new ClientSource(d.directory, d.box);
+    this.consents = new ConsentStore(d.prisma, d.directory);
+    [this.#provider, this.#handler] = this.#build();
+    // new signing key → new provider (its keystore is fixed at construction)
+    this.#unsubscribe = d.keys.onChange(() => {
+      try {
+        [this.#provider, this.#handler] = this.#build();
+      } catch (err) {
+        d.logger.error({ err }, "oidc: rebuilding the provider after a key change failed; keeping the previous one");
+      }
+    });
+  }
+
+  /** The live provider instance (replaced when the signing key changes). */
+  get provider(): Provider {
+    return this.#provider;
+  }
+
+  router(): Router {
+    const r = Router();
+    r.get(ROUTES.jwks, (_req, res) => {
+      res.setHeader("Cache-Control", "public, max-age=300");
+      res.type("application/jwk-set+json").send(JSON.stringify(this.d.keys.jwks()));
+    });
+    r.use(interactionRouter({ provider: () => this.#provider, directory: this.d.directory, audit: this.d.audit, render: this.d.render }));
+    r.use(consentRouter(this.consents, this.d.audit));
+    r.use((req, res, next) => {
+      const p = req.path;
+      if (PROVIDER_PATHS.some((x) => p === x || p.startsWith(`${x}/`))) return this.#handler(req, res, next);
+      next();
+    });
+    return r;
+  }
+
+  start(): void {
+    this.#sweeper = setInterval(() => void this.sweep(), SWEEP_INTERVAL_MS);
+    this.#sweeper.unref();
+  }
+
+  async sweep(): Promise<number> {
+    try {
+      return await sweepExpired(this.d.prisma);
+    } catch (err) {
+      this.d.logger.warn({ err }, "oidc sweep failed; will retry");
+      return 0;
+    }
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.#sweeper);
+    this.#unsubscribe();
+  }
+
+  #build(): [Provider, RequestHandler] {
+    const { d } = this;
+    const provider = buildProvider(
+      {
+        config: d.config,
+        directory: d.directory,
+        render: d.render,
+        adapter: adapterFactory(d.prisma, this.clients),
+        findAccount: accountFinder(d.directory, d.config.baseUrl),
+        cookieKeys: d.cookieKeys,
+      },
+      d.keys,
+      (p) => {
+        auditEvents(p, d.audit, d.logger);
+        // RP-initiated logout that signs out of the provider also ends the idp-gateway web session
+        p.use(async (ctx, next) => {
+          await next();
+          if (ctx.oidc?.route === "end_session_confirm" && ctx.oidc.params?.logout && ctx.status === 303) {
+            await d.auth.endSession(ctx.res as unknown as Response);
+            await d.audit.record({ action: "logout", outcome: "success", target: ctx.oidc.session?.accountId, details: { via: "oidc end_session" } });
+          }
+        });
+      },
+    );
+    const callback = provider.callback();
+    return [provider, (req, res) => void callback(req, res)];
+  }
+}
