@@ -102,5 +102,5 @@ export async function codeFlow(app: OidcTestApp, opts: { scope?: string; browser
   const b = opts.browser ?? new Browser(app.request);
   const callback = await drive(b, app.base, url.pathname + url.search, { username: opts.username, onPage: opts.onPage });
   const tokens = await oidc.authorizationCodeGrant(config, new URL(callback), { pkceCodeVerifier: verifier, expectedState: state });
-  return { config, tokens, browser: b, callback };
+  return { config, tokens, browser: b, callback, verifier };
 }
