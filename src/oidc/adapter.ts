@@ -7,6 +7,8 @@ import type { Adapter, AdapterPayload } from "oidc-provider";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { ClientSource } from "./clients.ts";
 
+const EXPIRED_DEVICE_CODE_GRACE = 3600;
+
 interface Row {
   payload: AdapterPayload;
   consumed: Date | null;
@@ -17,7 +19,9 @@ export function adapterFactory(prisma: PrismaClient, clients: ClientSource): new
     constructor(readonly name: string) {}
 
     async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
-      const expiresAt = expiresIn ? new Date(Date.now() + expiresIn * 1000) : null;
+      // expired device codes stay readable a while, so a late poll hears expired_token
+      const grace = this.name === "DeviceCode" ? EXPIRED_DEVICE_CODE_GRACE : 0;
+      const expiresAt = expiresIn ? new Date(Date.now() + (expiresIn + grace) * 1000) : null;
       const grantId = payload.grantId ?? null;
       const userCode = payload.userCode ?? null;
       const uid = payload.uid ?? null;

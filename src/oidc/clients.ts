@@ -30,7 +30,8 @@ export class ClientSource {
   }
 
   #build(record: OidcClientRecord): ClientMetadata | undefined {
-    const metadata: ClientMetadata = { ...structuredClone(record.metadata as Record<string, unknown>), client_id: record.clientId };
+    // the admin-given name is what consent, device and logout pages show
+    const metadata: ClientMetadata = { client_name: record.name, ...structuredClone(record.metadata as Record<string, unknown>), client_id: record.clientId };
     if (record.secretEnc) {
       try {
         metadata.client_secret = openClientSecret(this.box, record.clientId, record.secretEnc);

@@ -17,6 +17,7 @@ import { adapterFactory, sweepExpired } from "./adapter.ts";
 import { ClientSource } from "./clients.ts";
 import { ConsentStore, consentRouter } from "./consents.ts";
 import { ROUTES } from "./constants.ts";
+import { DEVICE_POLL_INTERVAL, DevicePollLimiter } from "./device-poll.ts";
 import { auditEvents } from "./events.ts";
 import { interactionRouter } from "./interactions.ts";
 import { buildProvider } from "./provider.ts";
@@ -51,10 +52,12 @@ export class OidcService {
   #handler: RequestHandler;
   #unsubscribe: () => void;
   #sweeper?: NodeJS.Timeout;
+  readonly #polls: DevicePollLimiter;
 
   constructor(private readonly d: OidcDeps) {
     this.clients = new ClientSource(d.directory, d.box);
     this.consents = new ConsentStore(d.prisma, d.directory);
+    this.#polls = new DevicePollLimiter(d.prisma);
     [this.#provider, this.#handler] = this.#build();
     // new signing key → new provider (its keystore is fixed at construction)
     this.#unsubscribe = d.keys.onChange(() => {
@@ -123,6 +126,11 @@ export class OidcService {
         // RP-initiated logout that signs out of the provider also ends the idp-gateway web session
         p.use(async (ctx, next) => {
           await next();
+          const body = ctx.body as Record<string, unknown> | undefined;
+          if (ctx.oidc?.route === "device_authorization" && ctx.status === 200 && body) body.interval = DEVICE_POLL_INTERVAL;
+          if (ctx.oidc?.route === "token" && body?.error === "authorization_pending" && !(await this.#polls.allow(String(ctx.oidc.params?.device_code)))) {
+            ctx.body = { error: "slow_down", error_description: `poll at most every ${DEVICE_POLL_INTERVAL} seconds` };
+          }
           if (ctx.oidc?.route === "end_session_confirm" && ctx.oidc.params?.logout && ctx.status === 303) {
             await d.auth.endSession(ctx.res as unknown as Response);
             await d.audit.record({ action: "logout", outcome: "success", target: ctx.oidc.session?.accountId, details: { via: "oidc end_session" } });
