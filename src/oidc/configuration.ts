@@ -26,6 +26,8 @@ export interface ConfigurationDeps {
   findAccount: NonNullable<Configuration["findAccount"]>;
   jwks: JWKS;
   cookieKeys: string[];
+  /** the account's remembered grant for a client, from any earlier browser session */
+  rememberedGrant: (accountId: string, clientId: string) => Promise<string | undefined>;
 }
 
 const { Check, base } = interactionPolicy;
@@ -39,7 +41,7 @@ export function providerConfiguration(d: ConfigurationDeps): Configuration {
   const login = policy.get("login")!;
   // one login for SAML and OIDC: the web session is the source of truth for who is signed in
   login.checks.add(
-    new Check("web_session", "End-User authentication is required", (ctx) => {
+    new Check("web_session", "End-User authentication is required", "login_required", (ctx) => {
       const user = webUser(ctx);
       return !user || user.id !== ctx.oidc.session?.accountId ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT;
     }),
@@ -47,7 +49,7 @@ export function providerConfiguration(d: ConfigurationDeps): Configuration {
   );
   // acr_values asking for MFA (voluntary acr, OIDC Core 3.1.2.1) is honoured as if essential
   login.checks.add(
-    new Check("acr_mfa", "multi-factor authentication is required", (ctx) => {
+    new Check("acr_mfa", "multi-factor authentication is required", "login_required", (ctx) => {
       const wanted = String(ctx.oidc.params?.acr_values ?? "").split(" ");
       return wanted.includes(ACR_MFA) && ctx.oidc.acr !== ACR_MFA && !ctx.oidc.result?.login ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT;
     }),
@@ -116,6 +118,17 @@ export function providerConfiguration(d: ConfigurationDeps): Configuration {
       Session: config.session.ttlSeconds,
     },
     renderError: renderError(d.render),
+    // consent is remembered per account and client, not only per browser session
+    loadExistingGrant: async (ctx) => {
+      const { oidc } = ctx;
+      const accountId = oidc.session?.accountId;
+      const grantId =
+        oidc.result?.consent?.grantId ?? oidc.session?.grantIdFor(oidc.client!.clientId) ?? (accountId ? await d.rememberedGrant(accountId, oidc.client!.clientId) : undefined);
+      if (!grantId) return undefined;
+      const grant = await oidc.provider.Grant.find(grantId);
+      // a grant belongs to one account and one client: never reuse it for another
+      return grant && grant.accountId === accountId && grant.clientId === oidc.client!.clientId ? grant : undefined;
+    },
   };
 }
 

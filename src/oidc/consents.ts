@@ -31,6 +31,15 @@ export class ConsentStore {
     }));
   }
 
+  /** The account's live grant for a client (remembered consent across browser sessions). */
+  async grantIdFor(accountId: string, clientId: string): Promise<string | undefined> {
+    const rows = await this.prisma.$queryRaw<{ id: string }[]>`
+      SELECT id FROM oidc_artifacts
+      WHERE account_id = ${accountId} AND model = 'Grant' AND client_id = ${clientId} AND (expires_at IS NULL OR expires_at > now())
+      ORDER BY expires_at DESC NULLS FIRST LIMIT 1`;
+    return rows[0]?.id;
+  }
+
   /** Deletes the grant and everything issued under it; false when it is not this account's. */
   async revoke(accountId: string, grantId: string): Promise<boolean> {
     return this.prisma.$transaction(async (tx) => {

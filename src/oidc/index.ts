@@ -21,6 +21,7 @@ import { DEVICE_POLL_INTERVAL, DevicePollLimiter } from "./device-poll.ts";
 import { auditEvents } from "./events.ts";
 import { interactionRouter } from "./interactions.ts";
 import { buildProvider } from "./provider.ts";
+import { ReloginMarks } from "./relogin.ts";
 
 export * from "./aws-claims.ts";
 export { sealClientSecret, openClientSecret } from "./client-secrets.ts";
@@ -80,7 +81,7 @@ export class OidcService {
       res.setHeader("Cache-Control", "public, max-age=300");
       res.type("application/jwk-set+json").send(JSON.stringify(this.d.keys.jwks()));
     });
-    r.use(interactionRouter({ provider: () => this.#provider, directory: this.d.directory, audit: this.d.audit, render: this.d.render }));
+    r.use(interactionRouter({ provider: () => this.#provider, directory: this.d.directory, audit: this.d.audit, render: this.d.render, relogin: new ReloginMarks(this.d.prisma) }));
     r.use(consentRouter(this.consents, this.d.audit));
     r.use((req, res, next) => {
       const p = req.path;
@@ -119,6 +120,7 @@ export class OidcService {
         adapter: adapterFactory(d.prisma, this.clients),
         findAccount: accountFinder(d.directory, d.config.baseUrl),
         cookieKeys: d.cookieKeys,
+        rememberedGrant: (accountId, clientId) => this.consents.grantIdFor(accountId, clientId),
       },
       d.keys,
       (p) => {

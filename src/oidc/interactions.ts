@@ -15,6 +15,7 @@ import { csrfToken } from "../auth/index.ts";
 import { isMfa } from "./account.ts";
 import { acrFor } from "./configuration.ts";
 import { ACR_MFA } from "./constants.ts";
+import type { ReloginMarks } from "./relogin.ts";
 
 type Interaction = Awaited<ReturnType<Provider["interactionDetails"]>>;
 
@@ -23,6 +24,7 @@ export interface InteractionDeps {
   directory: DirectoryService;
   audit: AuditLog;
   render: Render;
+  relogin: ReloginMarks;
 }
 
 export function interactionRouter(d: InteractionDeps): Router {
@@ -80,13 +82,16 @@ async function login(d: InteractionDeps, req: Request, res: Response, interactio
   }
   const reasons = new Set(interaction.prompt.reasons);
   const authTime = session.authTime ? Math.floor(session.authTime.getTime() / 1000) : 0;
-  // a login that happened after this request started is fresh by definition
-  const fresh = authTime >= (interaction.iat ?? 0);
   const maxAge = interaction.params.max_age === undefined ? undefined : Number(interaction.params.max_age);
   const tooOld = maxAge !== undefined && Number.isFinite(maxAge) && Date.now() / 1000 - authTime > maxAge;
   const wantsMfa = String(interaction.params.acr_values ?? "").split(" ").includes(ACR_MFA);
-  if (!fresh && (reasons.has("login_prompt") || tooOld || (wantsMfa && !isMfa(session.amr)))) {
-    return void res.redirect(303, `/login?prompt=login&return_to=${encodeURIComponent(back)}`);
+  if (reasons.has("login_prompt") || tooOld || (wantsMfa && !isMfa(session.amr))) {
+    // a fresh login is due: it happened iff the web session changed since we asked for it
+    // (every login starts a new session); the mark is server-side, keyed by the interaction
+    if (!(await d.relogin.happenedSince(interaction.uid, session.id))) {
+      await d.relogin.mark(interaction.uid, session.id);
+      return void res.redirect(303, `/login?prompt=login&return_to=${encodeURIComponent(back)}`);
+    }
   }
   if (wantsMfa && !isMfa(session.amr)) {
     return finish(d, req, res, interaction, {
