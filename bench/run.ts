@@ -10,9 +10,10 @@ const { parseArgs } = await import("node:util");
 const { postgresReachable, BENCH_ADMIN_URL } = await import("./lib/gateway.ts");
 const { printTable, writeResults } = await import("./lib/report.ts");
 const { runLoginBench } = await import("./login.ts");
+const { runOidcBench, printOidcTable } = await import("./oidc/index.ts");
 
 type Db = "embedded" | "postgres";
-const BENCHES = { login: runLoginBench } as const;
+const BENCHES = { login: runLoginBench, oidc: runOidcBench } as const;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -68,5 +69,8 @@ for (const name of selected) {
     results.push(await BENCHES[name as keyof typeof BENCHES](db, load));
   }
 }
-printTable(results);
+const logins = results.filter((r) => r.bench === "login");
+const oidcResults = results.filter((r) => r.bench === "oidc");
+if (logins.length) printTable(logins);
+if (oidcResults.length) printOidcTable(oidcResults);
 console.log(`\nresults: ${await writeResults(results)}`);

@@ -26,10 +26,12 @@ export function createApp(s: Services): AppHandle {
   app.use(healthRouter({ db: s.db, metrics: s.metrics, isShuttingDown: () => shuttingDown }));
 
   // --- feature routers (each module exposes a router factory through its index.ts) ---
+  // OIDC endpoints machines call (token, introspection, revocation, userinfo, discovery, JWKS): no web session needed
+  app.use(s.oidc.machineRouter());
   // The session middleware comes first: every router below can read res.locals.user/.session.
   app.use(sessionMiddleware(s.auth));
   app.use(authRouter({ auth: s.auth, audit: s.audit, directory: s.directory, render: s.render, consents: s.oidc.consents }));
-  // OpenID Connect provider at the root (issuer = base URL), its interaction pages, /device, /jwks
+  // OpenID Connect provider at the root (issuer = base URL): authorization, interaction pages, /device, logout
   app.use(s.oidc.router());
 
   app.use(notFound);

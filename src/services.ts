@@ -40,7 +40,7 @@ export async function createServices(config: Config, db: Database, logger: Logge
   const auth = new AuthService({ config, prisma, audit, metrics, logger, passwords, box, masterKey });
   auth.start();
   const render = createRenderer({ cache: config.env === "production" });
-  const oidc = new OidcService({ config, prisma, directory, keys, box, render, audit, logger, auth, cookieKeys: [deriveKey(masterKey, "oidc cookies v1").toString("base64url")] });
+  const oidc = new OidcService({ config, prisma, databaseUrl: db.url, directory, keys, box, render, audit, logger, auth, cookieKeys: [deriveKey(masterKey, "oidc cookies v1").toString("base64url")] });
   oidc.start();
 
   return {

@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { ROOT } from "./gateway.ts";
 import { LOGIN_TARGETS, type LoginBenchResult } from "../login.ts";
+import type { OidcBenchResult } from "../oidc/index.ts";
 
 type Result = LoginBenchResult;
 
@@ -46,7 +47,7 @@ export function printTable(results: readonly Result[]): void {
   }
 }
 
-export async function writeResults(results: readonly Result[]): Promise<string> {
+export async function writeResults(results: readonly (Result | OidcBenchResult)[]): Promise<string> {
   const dir = path.join(ROOT, "bench", "results");
   await mkdir(dir, { recursive: true });
   const file = path.join(dir, `${new Date().toISOString().replace(/[:.]/g, "-")}.json`);

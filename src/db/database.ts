@@ -22,6 +22,8 @@ export type Unlisten = () => Promise<void>;
 export interface Database {
   readonly kind: DatabaseTarget["kind"];
   readonly prisma: PrismaClient;
+  /** PostgreSQL only: the server URL, for a module keeping its own raw `pg` pool on a hot path */
+  readonly url?: string;
   /** apply pending migrations under the advisory lock */
   migrate(): Promise<MigrateResult>;
   /** a single dedicated session for raw SQL that must not hop connections */
@@ -118,6 +120,7 @@ async function openPostgres(url: string, poolSize = 10): Promise<Database> {
   return {
     kind: "postgres",
     prisma,
+    url,
     migrate: () => withSession((s) => migrate(s)),
     withSession,
     listen,

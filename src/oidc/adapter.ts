@@ -1,80 +1,83 @@
 // oidc-provider's storage over our database: one table (oidc_artifacts) keyed by model + id, with
 // the lookup columns copied out of the payload. Every call is one statement, so any instance
 // sharing the database can serve any step of a flow. Clients are read from the directory instead.
-// Raw SQL: this is the token endpoint's hot path, and Prisma's query compiler costs more CPU than
-// the statement itself (STACK.md).
 import type { Adapter, AdapterPayload } from "oidc-provider";
-import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { ClientSource } from "./clients.ts";
+import type { Sql } from "./sql.ts";
+import { UpsertBatcher } from "./upsert-batch.ts";
 
+/** expired device codes stay readable this long, so a late poll hears expired_token */
 const EXPIRED_DEVICE_CODE_GRACE = 3600;
+
+const LIVE = "(expires_at IS NULL OR expires_at > now())";
+
+/**
+ * Models saved once under a fresh random id and never re-saved: safe to batch (upsert-batch.ts).
+ * Sessions, interactions, grants and device codes are re-saved as a flow moves on; they go one
+ * statement at a time so two saves of one row cannot overtake each other.
+ */
+const BATCHED = new Set(["ClientCredentials", "AccessToken", "AuthorizationCode", "RefreshToken"]);
 
 interface Row {
   payload: AdapterPayload;
   consumed: Date | null;
 }
 
-export function adapterFactory(prisma: PrismaClient, clients: ClientSource): new (name: string) => Adapter {
-  return class PrismaAdapter implements Adapter {
+export function adapterFactory(sql: Sql, clients: ClientSource): new (name: string) => Adapter {
+  const batcher = new UpsertBatcher(sql);
+  return class SqlAdapter implements Adapter {
     constructor(readonly name: string) {}
 
     async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
-      // expired device codes stay readable a while, so a late poll hears expired_token
       const grace = this.name === "DeviceCode" ? EXPIRED_DEVICE_CODE_GRACE : 0;
       const expiresAt = expiresIn ? new Date(Date.now() + (expiresIn + grace) * 1000) : null;
-      const grantId = payload.grantId ?? null;
-      const userCode = payload.userCode ?? null;
-      const uid = payload.uid ?? null;
       // Grants are listed per account on the home page (remembered consent)
-      const accountId = this.name === "Grant" ? (payload.accountId ?? null) : null;
-      const clientId = this.name === "Grant" ? (payload.clientId ?? null) : null;
-      const json = JSON.stringify(payload);
-      await prisma.$executeRaw`
-        INSERT INTO oidc_artifacts (model, id, payload, grant_id, user_code, uid, account_id, client_id, expires_at)
-        VALUES (${this.name}, ${id}, ${json}::jsonb, ${grantId}, ${userCode}, ${uid}, ${accountId}, ${clientId}, ${expiresAt})
-        ON CONFLICT (model, id) DO UPDATE SET payload = EXCLUDED.payload, grant_id = EXCLUDED.grant_id,
-          user_code = EXCLUDED.user_code, uid = EXCLUDED.uid, account_id = EXCLUDED.account_id,
-          client_id = EXCLUDED.client_id, expires_at = EXCLUDED.expires_at`;
+      const isGrant = this.name === "Grant";
+      const params = [
+        this.name,
+        id,
+        JSON.stringify(payload),
+        payload.grantId ?? null,
+        payload.userCode ?? null,
+        payload.uid ?? null,
+        isGrant ? (payload.accountId ?? null) : null,
+        isGrant ? (payload.clientId ?? null) : null,
+        expiresAt,
+      ];
+      if (BATCHED.has(this.name)) await batcher.upsert(params);
+      else await batcher.upsertAlone(params);
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
       if (this.name === "Client") return clients.metadata(id);
-      const rows = await prisma.$queryRaw<Row[]>`
-        SELECT payload, consumed FROM oidc_artifacts
-        WHERE model = ${this.name} AND id = ${id} AND (expires_at IS NULL OR expires_at > now())`;
-      return toPayload(rows[0]);
+      return one(await sql.query<Row>(`SELECT payload, consumed FROM oidc_artifacts WHERE model = $1 AND id = $2 AND ${LIVE}`, [this.name, id]));
     }
 
     async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
-      const rows = await prisma.$queryRaw<Row[]>`
-        SELECT payload, consumed FROM oidc_artifacts
-        WHERE user_code = ${userCode} AND model = ${this.name} AND (expires_at IS NULL OR expires_at > now())`;
-      return toPayload(rows[0]);
+      return one(await sql.query<Row>(`SELECT payload, consumed FROM oidc_artifacts WHERE user_code = $1 AND model = $2 AND ${LIVE}`, [userCode, this.name]));
     }
 
     async findByUid(uid: string): Promise<AdapterPayload | undefined> {
-      const rows = await prisma.$queryRaw<Row[]>`
-        SELECT payload, consumed FROM oidc_artifacts
-        WHERE uid = ${uid} AND model = ${this.name} AND (expires_at IS NULL OR expires_at > now())`;
-      return toPayload(rows[0]);
+      return one(await sql.query<Row>(`SELECT payload, consumed FROM oidc_artifacts WHERE uid = $1 AND model = $2 AND ${LIVE}`, [uid, this.name]));
     }
 
     async consume(id: string): Promise<void> {
-      await prisma.$executeRaw`UPDATE oidc_artifacts SET consumed = now() WHERE model = ${this.name} AND id = ${id}`;
+      await sql.execute("UPDATE oidc_artifacts SET consumed = now() WHERE model = $1 AND id = $2", [this.name, id]);
     }
 
     async destroy(id: string): Promise<void> {
-      await prisma.$executeRaw`DELETE FROM oidc_artifacts WHERE model = ${this.name} AND id = ${id}`;
+      await sql.execute("DELETE FROM oidc_artifacts WHERE model = $1 AND id = $2", [this.name, id]);
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {
       // every artifact of the grant (codes, access and refresh tokens, ...), whatever its model
-      await prisma.$executeRaw`DELETE FROM oidc_artifacts WHERE grant_id = ${grantId}`;
+      await sql.execute("DELETE FROM oidc_artifacts WHERE grant_id = $1", [grantId]);
     }
   };
 }
 
-function toPayload(row: Row | undefined): AdapterPayload | undefined {
+function one(rows: Row[]): AdapterPayload | undefined {
+  const row = rows[0];
   if (!row) return undefined;
   // consumed lives in its own column so consume() is a one-column update; the provider reads it
   // from the payload (any truthy value means "already used")
@@ -82,6 +85,6 @@ function toPayload(row: Row | undefined): AdapterPayload | undefined {
 }
 
 /** Deletes expired artifacts; reads already ignore them, this only reclaims space. */
-export async function sweepExpired(prisma: PrismaClient): Promise<number> {
-  return prisma.$executeRaw`DELETE FROM oidc_artifacts WHERE expires_at <= now()`;
+export async function sweepExpired(sql: Sql): Promise<number> {
+  return sql.execute("DELETE FROM oidc_artifacts WHERE expires_at <= now()", []);
 }

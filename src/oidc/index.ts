@@ -1,7 +1,8 @@
 // The OpenID Connect provider (oidc-provider 9) as one service and one router:
 //   services.oidc = new OidcService(...)        built in createServices
-//   app.use(services.oidc.router())             mounted at the root: issuer = IDP_BASE_URL,
-//                                               discovery at /.well-known/openid-configuration
+//   app.use(services.oidc.machineRouter())      before the web-session middleware (token endpoint etc.)
+//   app.use(services.oidc.router())             after it (authorization, login/consent, /device)
+// Both at the root: issuer = IDP_BASE_URL, discovery at /.well-known/openid-configuration.
 // Also exported: the AWS claim codec (aws-claims.ts) and the client-secret sealing helpers.
 import { Router, type RequestHandler, type Response } from "express";
 import type { Provider } from "oidc-provider";
@@ -21,6 +22,7 @@ import { DEVICE_POLL_INTERVAL, DevicePollLimiter } from "./device-poll.ts";
 import { auditEvents } from "./events.ts";
 import { interactionRouter } from "./interactions.ts";
 import { buildProvider } from "./provider.ts";
+import { pgSql, prismaSql, type Sql } from "./sql.ts";
 import { ReloginMarks } from "./relogin.ts";
 
 export * from "./aws-claims.ts";
@@ -31,6 +33,8 @@ export type { Consent } from "./consents.ts";
 export interface OidcDeps {
   config: Config;
   prisma: PrismaClient;
+  /** PostgreSQL server URL (Database.url); the adapter then uses its own raw pg pool */
+  databaseUrl?: string;
   directory: DirectoryService;
   keys: KeyService;
   box: CryptoBox;
@@ -43,8 +47,10 @@ export interface OidcDeps {
 }
 
 const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
-/** request paths the provider answers; /jwks is ours (it also publishes next and retired keys) */
-const PROVIDER_PATHS = ["/.well-known/openid-configuration", ROUTES.authorization, ROUTES.token, ROUTES.userinfo, ROUTES.end_session, ROUTES.code_verification, ROUTES.pushed_authorization_request];
+/** paths machines call: no browser, no web session (served before the session middleware) */
+const MACHINE_PATHS = new Set(["/.well-known/openid-configuration", ROUTES.token, ROUTES.introspection, ROUTES.revocation, ROUTES.userinfo, ROUTES.device_authorization, ROUTES.pushed_authorization_request]);
+/** paths people's browsers visit (the web session matters); /jwks is ours (it also publishes next and retired keys) */
+const BROWSER_PATHS = [ROUTES.authorization, ROUTES.end_session, ROUTES.code_verification];
 
 export class OidcService {
   readonly clients: ClientSource;
@@ -54,8 +60,10 @@ export class OidcService {
   #unsubscribe: () => void;
   #sweeper?: NodeJS.Timeout;
   readonly #polls: DevicePollLimiter;
+  readonly #sql: Sql;
 
   constructor(private readonly d: OidcDeps) {
+    this.#sql = d.databaseUrl ? pgSql(d.databaseUrl) : prismaSql(d.prisma);
     this.clients = new ClientSource(d.directory, d.box);
     this.consents = new ConsentStore(d.prisma, d.directory);
     this.#polls = new DevicePollLimiter(d.prisma);
@@ -75,17 +83,26 @@ export class OidcService {
     return this.#provider;
   }
 
+  /** Token, introspection, revocation, userinfo, device authorization, discovery and JWKS. */
+  machineRouter(): RequestHandler {
+    return (req, res, next) => {
+      if (MACHINE_PATHS.has(req.path)) return this.#handler(req, res, next);
+      if (req.path === ROUTES.jwks && (req.method === "GET" || req.method === "HEAD")) {
+        res.setHeader("Cache-Control", "public, max-age=300");
+        return void res.type("application/jwk-set+json").send(JSON.stringify(this.d.keys.jwks()));
+      }
+      next();
+    };
+  }
+
+  /** Authorization, interactions (login, consent), /device, logout, consent withdrawal. */
   router(): Router {
     const r = Router();
-    r.get(ROUTES.jwks, (_req, res) => {
-      res.setHeader("Cache-Control", "public, max-age=300");
-      res.type("application/jwk-set+json").send(JSON.stringify(this.d.keys.jwks()));
-    });
     r.use(interactionRouter({ provider: () => this.#provider, directory: this.d.directory, audit: this.d.audit, render: this.d.render, relogin: new ReloginMarks(this.d.prisma) }));
     r.use(consentRouter(this.consents, this.d.audit));
     r.use((req, res, next) => {
       const p = req.path;
-      if (PROVIDER_PATHS.some((x) => p === x || p.startsWith(`${x}/`))) return this.#handler(req, res, next);
+      if (BROWSER_PATHS.some((x) => p === x || p.startsWith(`${x}/`))) return this.#handler(req, res, next);
       next();
     });
     return r;
@@ -98,7 +115,7 @@ export class OidcService {
 
   async sweep(): Promise<number> {
     try {
-      return await sweepExpired(this.d.prisma);
+      return await sweepExpired(this.#sql);
     } catch (err) {
       this.d.logger.warn({ err }, "oidc sweep failed; will retry");
       return 0;
@@ -108,6 +125,7 @@ export class OidcService {
   async close(): Promise<void> {
     clearInterval(this.#sweeper);
     this.#unsubscribe();
+    await this.#sql.close();
   }
 
   #build(): [Provider, RequestHandler] {
@@ -117,7 +135,7 @@ export class OidcService {
         config: d.config,
         directory: d.directory,
         render: d.render,
-        adapter: adapterFactory(d.prisma, this.clients),
+        adapter: adapterFactory(this.#sql, this.clients),
         findAccount: accountFinder(d.directory, d.config.baseUrl),
         cookieKeys: d.cookieKeys,
         rememberedGrant: (accountId, clientId) => this.consents.grantIdFor(accountId, clientId),
