@@ -33,8 +33,10 @@ export async function codeFlowRefreshToken(agent: http.Agent, base: URL, usernam
       });
       jar.store(res.headers);
     }
-    if (res.status !== 302 && res.status !== 303) throw new Error(`code flow: ${url.pathname} answered ${res.status}`);
-    const next = new URL(res.headers.location!, base);
+    // interactions move on with a `Refresh: 0;url=…` page rather than a redirect
+    const refresh = res.status === 200 ? /^0;url=(.+)$/.exec(String(res.headers.refresh ?? ""))?.[1] : undefined;
+    if (res.status !== 302 && res.status !== 303 && !refresh) throw new Error(`code flow: ${url.pathname} answered ${res.status}`);
+    const next = new URL(refresh ?? res.headers.location!, base);
     if (next.origin !== base.origin) {
       const code = next.searchParams.get("code");
       if (!code) throw new Error(`code flow ended without a code: ${next}`);

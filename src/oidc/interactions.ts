@@ -152,11 +152,20 @@ function newGrant(provider: Provider, interaction: Interaction): Grant {
   return new provider.Grant({ accountId: interaction.session!.accountId, clientId: String(interaction.params.client_id) });
 }
 
-async function finish(d: InteractionDeps, req: Request, res: Response, _interaction: Interaction, result: InteractionResults): Promise<void> {
+/**
+ * Stores the result and moves the browser on to the provider, which then redirects to the client.
+ * Not with a 303: this request often is the tail of a login or consent form POST, and browsers
+ * check every redirect of a form submission against CSP form-action ('self'), so the final hop to
+ * the client's redirect_uri would be blocked. A refresh starts a fresh navigation instead.
+ */
+async function finish(d: InteractionDeps, req: Request, res: Response, interaction: Interaction, result: InteractionResults): Promise<void> {
   if ("error" in result) {
-    await d.audit.record({ action: "oidc.interaction", outcome: "failure", actor: res.locals.user?.username, target: String(_interaction.params.client_id), details: { error: result.error } });
+    await d.audit.record({ action: "oidc.interaction", outcome: "failure", actor: res.locals.user?.username, target: String(interaction.params.client_id), details: { error: result.error } });
   }
-  await d.provider().interactionFinished(req, res, result, { mergeWithLastSubmission: true });
+  const returnTo = await d.provider().interactionResult(req, res, result, { mergeWithLastSubmission: true });
+  res.setHeader("Cache-Control", "no-store");
+  res.setHeader("Refresh", `0;url=${returnTo}`);
+  res.status(200).type("html").send(d.render("oidc-continue", { title: "Continuing", url: returnTo, user: res.locals.user ?? null, csrfToken: "" }));
 }
 
 const SCOPE_TEXT: Record<string, string> = {

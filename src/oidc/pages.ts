@@ -32,6 +32,25 @@ const DEVICE_ERRORS: Record<string, string | undefined> = {
   AbortedError: "The sign-in was cancelled.",
 };
 
+/**
+ * The logout form posts to us, and we redirect to the client's registered post-logout URI.
+ * Browsers hold every redirect of a form submission to CSP form-action, so that (already
+ * validated) destination joins 'self' on this page only.
+ */
+function allowFormTarget(ctx: KoaContextWithOIDC, uri: unknown): void {
+  if (typeof uri !== "string") return;
+  let source: string;
+  try {
+    const u = new URL(uri);
+    source = u.protocol === "http:" || u.protocol === "https:" ? u.origin : u.protocol;
+  } catch {
+    return;
+  }
+  if (!/^[A-Za-z0-9.+:/\[\]-]+$/.test(source)) return;
+  const csp = ctx.response.get("Content-Security-Policy");
+  if (csp) ctx.set("Content-Security-Policy", csp.replace("form-action 'self'", `form-action 'self' ${source}`));
+}
+
 const FORM_ID = { device: "op.deviceInputForm", confirm: "op.deviceConfirmForm", logout: "op.logoutForm" };
 
 export function deviceFlowPages(render: Render) {
@@ -56,6 +75,7 @@ export function logoutPages(render: Render) {
   return {
     logoutSource: (ctx: KoaContextWithOIDC, form: string) => {
       const client = ctx.oidc.client;
+      allowFormTarget(ctx, ctx.oidc.params?.post_logout_redirect_uri);
       html(ctx, "oidc-logout", { title: "Sign out", form, formId: FORM_ID.logout, clientName: client?.clientName ?? client?.clientId });
     },
     postLogoutSuccessSource: (ctx: KoaContextWithOIDC) => {

@@ -74,13 +74,20 @@ export async function drive(b: Browser, base: string, start: string, opts: Drive
       const next = await opts.onPage(b, path, res);
       if (next) res = next;
     }
-    if (res.status !== 302 && res.status !== 303) throw new Error(`drive: ${path} answered ${res.status}\n${res.text.slice(0, 600)}`);
-    const location = new URL(res.headers.location as string, base);
+    const location = new URL(nextUrl(res, path), base);
     if (location.origin !== base) return location.href;
     if (location.protocol !== "http:" && location.protocol !== "https:") return location.href;
     path = location.pathname + location.search;
   }
   throw new Error("drive: too many redirects");
+}
+
+/** Where the browser goes next: a 302/303 Location, or a `Refresh: 0;url=…` page (interactions). */
+export function nextUrl(res: Response, path = ""): string {
+  if (res.status === 302 || res.status === 303) return res.headers.location as string;
+  const refresh = res.status === 200 ? /^0;url=(.+)$/.exec(String(res.headers.refresh ?? ""))?.[1] : undefined;
+  if (refresh) return refresh;
+  throw new Error(`${path} answered ${res.status}\n${res.text.slice(0, 600)}`);
 }
 
 /** Verifies a JWT against our published JWKS (what AWS and every RP does). */

@@ -6,7 +6,7 @@ import { after, before, describe, test } from "node:test";
 import * as oidc from "openid-client";
 import { testBackends } from "../../helpers/db.ts";
 import { Browser, DEMO_PASSWORD, csrfFrom, type Response } from "../../helpers/browser.ts";
-import { discover, startOidcApp, verifyWithJwks, type OidcTestApp } from "../../helpers/oidc.ts";
+import { discover, nextUrl, startOidcApp, verifyWithJwks, type OidcTestApp } from "../../helpers/oidc.ts";
 import { AWS_TAGS_CLAIM } from "../../../src/oidc/index.ts";
 
 const DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
@@ -39,8 +39,8 @@ for (const backend of testBackends()) {
       assert.equal(res.status, 200, res.text.slice(0, 500));
       assert.match(res.text, /Connect idp command-line\?/);
       res = await b.post("/device", { ...formFields(res.text, "op.deviceConfirmForm"), confirm: "yes" });
-      for (let i = 0; i < 15 && (res.status === 302 || res.status === 303); i++) {
-        const next = new URL(res.headers.location as string, app.base);
+      for (let i = 0; i < 15 && (res.status === 302 || res.status === 303 || res.headers.refresh); i++) {
+        const next = new URL(nextUrl(res), app.base);
         res = await b.get(next.pathname + next.search);
         if (res.status === 200 && /action="\/login"/.test(res.text)) {
           const returnTo = /name="return_to" value="([^"]+)"/.exec(res.text)![1]!.replace(/&amp;/g, "&");
