@@ -4,6 +4,7 @@
 //   app.use(services.oidc.router())             after it (authorization, login/consent, /device)
 // Both at the root: issuer = IDP_BASE_URL, discovery at /.well-known/openid-configuration.
 // Also exported: the AWS claim codec (aws-claims.ts) and the client-secret sealing helpers.
+import "./quiet-runtime-warning.ts"; // first: before any module that imports oidc-provider
 import { Router, type RequestHandler, type Response } from "express";
 import type { Provider } from "oidc-provider";
 import type { AuditLog } from "../audit/index.ts";

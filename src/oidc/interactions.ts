@@ -8,10 +8,9 @@
 import { Router, type Request, type Response } from "express";
 import type { Grant, InteractionResults, Provider } from "oidc-provider";
 import type { AuditLog } from "../audit/index.ts";
-import { formBody, requireCsrf } from "../auth/index.ts";
+import { csrfToken, formBody, requireCsrf } from "../auth/index.ts";
 import { effectiveGroupsOf, hasAccess, type DirectoryService } from "../directory/index.ts";
 import type { Render } from "../http/index.ts";
-import { csrfToken } from "../auth/index.ts";
 import { isMfa } from "./account.ts";
 import { acrFor } from "./configuration.ts";
 import { ACR_MFA } from "./constants.ts";
@@ -58,12 +57,8 @@ export function interactionRouter(d: InteractionDeps): Router {
 }
 
 async function load(d: InteractionDeps, req: Request, res: Response): Promise<Interaction | undefined> {
-  let interaction: Interaction;
-  try {
-    interaction = await d.provider().interactionDetails(req, res);
-  } catch {
-    interaction = undefined as unknown as Interaction;
-  }
+  // no interaction cookie, an expired interaction, or a uid that is not this browser's
+  const interaction = await d.provider().interactionDetails(req, res).catch(() => undefined);
   if (!interaction || interaction.uid !== req.params.uid) {
     const html = d.render("error", { title: "Sign-in expired", detail: "This sign-in request has expired or was already completed. Start again from the app.", status: 400, user: res.locals.user ?? null, csrfToken: "" });
     res.status(400).type("html").set("Cache-Control", "no-store").send(html);
@@ -137,14 +132,13 @@ async function consent(d: InteractionDeps, req: Request, res: Response, interact
 
 /** Grants what the request asks for, on top of what an existing grant already has. */
 async function grantAll(provider: Provider, interaction: Interaction): Promise<string> {
-  const { prompt, params, session, grantId } = interaction;
+  const { prompt, params, grantId } = interaction;
   const grant: Grant = grantId ? ((await provider.Grant.find(grantId)) ?? newGrant(provider, interaction)) : newGrant(provider, interaction);
   const details = prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
   if (details.missingOIDCScope) grant.addOIDCScope(details.missingOIDCScope.join(" "));
   if (details.missingOIDCClaims) grant.addOIDCClaims(details.missingOIDCClaims);
   for (const [indicator, scopes] of Object.entries(details.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(" "));
   if (!details.missingOIDCScope && params.scope) grant.addOIDCScope(String(params.scope));
-  void session;
   return grant.save();
 }
 
