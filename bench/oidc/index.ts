@@ -10,7 +10,7 @@ import type http from "node:http";
 import { startGateway, type BenchDatabase } from "../lib/gateway.ts";
 import { runLoad, type LoadOptions, type LoadResult } from "../lib/load.ts";
 import { keepAliveAgent } from "../lib/http.ts";
-import { readRss, sampleRss } from "../lib/proc.ts";
+import { readCpuMs, readRss, sampleRss } from "../lib/proc.ts";
 import { measureRs256 } from "./rs256-limit.ts";
 import { codeFlowRefreshToken, tokenRequest } from "./flows.ts";
 
@@ -21,7 +21,8 @@ export interface OidcBenchResult {
   database: BenchDatabase;
   connections: number;
   rs256: { perSecondPerCore: number; perSecond: number; cores: number };
-  phases: { phase: OidcPhase; load: LoadResult; ratioToRs256: number }[];
+  /** serverCpuMsPerGrant: the gateway process's CPU (all threads) per grant, warm-up included */
+  phases: { phase: OidcPhase; load: LoadResult; ratioToRs256: number; serverCpuMsPerGrant: number }[];
   rss: { idleMb: number; peakMb: number };
 }
 
@@ -40,31 +41,35 @@ export async function runOidcBench(database: BenchDatabase, load: LoadOptions): 
     const sampler = sampleRss(gateway.pid);
     const phases: OidcBenchResult["phases"] = [];
     const ratio = (r: LoadResult) => Math.round((r.perSecond / rs256.perSecond) * 100) / 100;
+    const phase = async (name: OidcPhase, iteration: Parameters<typeof runLoad>[1]) => {
+      const cpu0 = await readCpuMs(gateway.pid);
+      const result = await runLoad(load, iteration);
+      const cpu = (await readCpuMs(gateway.pid)) - cpu0;
+      const serverCpuMsPerGrant = Math.round((cpu / Math.max(1, result.iterations + result.warmupIterations)) * 100) / 100;
+      phases.push({ phase: name, load: result, ratioToRs256: ratio(result), serverCpuMsPerGrant });
+    };
 
-    const cc = await runLoad(load, async (_vu, agent) => {
+    await phase("cc", async (_vu, agent) => {
       const res = await tokenRequest(agent, base, { grant_type: "client_credentials" }, basic("demo-service"));
       if (res.status !== 200) throw new Error(`client_credentials answered ${res.status}: ${res.body.slice(0, 200)}`);
     });
-    phases.push({ phase: "cc", load: cc, ratioToRs256: ratio(cc) });
 
     const resource = `${base.origin}/api/admin`;
-    const ccJwt = await runLoad(load, async (_vu, agent) => {
+    await phase("cc-jwt", async (_vu, agent) => {
       const res = await tokenRequest(agent, base, { grant_type: "client_credentials", scope: "admin:read", resource }, basic("admin-automation"));
       if (res.status !== 200) throw new Error(`client_credentials (jwt) answered ${res.status}: ${res.body.slice(0, 200)}`);
     });
-    phases.push({ phase: "cc-jwt", load: ccJwt, ratioToRs256: ratio(ccJwt) });
 
     // one grant per virtual user, obtained through the login pages before the clock starts
     const tokens: string[] = [];
     const setupAgent = keepAliveAgent(4);
     for (let i = 0; i < load.connections; i++) tokens.push(await codeFlowRefreshToken(setupAgent, base, ["alice", "bob", "admin"][i % 3]!));
     setupAgent.destroy();
-    const refresh = await runLoad(load, async (vu, agent: http.Agent) => {
+    await phase("refresh", async (vu, agent: http.Agent) => {
       const res = await tokenRequest(agent, base, { grant_type: "refresh_token", refresh_token: tokens[vu]!, client_id: "mobile-app" });
       if (res.status !== 200) throw new Error(`refresh_token answered ${res.status}: ${res.body.slice(0, 200)}`);
       tokens[vu] = (JSON.parse(res.body) as { refresh_token: string }).refresh_token;
     });
-    phases.push({ phase: "refresh", load: refresh, ratioToRs256: ratio(refresh) });
 
     const peak = await sampler.stop();
     const after = await readRss(gateway.pid);
@@ -75,13 +80,14 @@ export async function runOidcBench(database: BenchDatabase, load: LoadOptions): 
 }
 
 export function printOidcTable(results: readonly OidcBenchResult[]): void {
-  const head = ["bench", "database", "conns", "grants/s", "p50 ms", "p95 ms", "p99 ms", "errors", "RS256 signs/s", "ratio"];
+  const head = ["bench", "database", "conns", "grants/s", "p50 ms", "p95 ms", "p99 ms", "errors", "RS256 signs/s", "ratio", "server CPU ms/grant"];
   console.log(head.join("  "));
   for (const r of results) {
     for (const p of r.phases) {
       const l = p.load.latency;
-      console.log([`oidc/${p.phase}`, r.database, r.connections, p.load.perSecond.toFixed(1), l.p50.toFixed(1), l.p95.toFixed(1), l.p99.toFixed(1), p.load.errors, r.rs256.perSecond.toFixed(0), `${Math.round(p.ratioToRs256 * 100)}%`].join("  "));
+      console.log([`oidc/${p.phase}`, r.database, r.connections, p.load.perSecond.toFixed(1), l.p50.toFixed(1), l.p95.toFixed(1), l.p99.toFixed(1), p.load.errors, r.rs256.perSecond.toFixed(0), `${Math.round(p.ratioToRs256 * 100)}%`, p.serverCpuMsPerGrant].join("  "));
     }
+    console.log("  server CPU ms/grant: the gateway process only (PostgreSQL and the load driver share the machine)");
     console.log(`  oidc/${r.database}: idle RSS ${r.rss.idleMb} MB, peak RSS ${r.rss.peakMb} MB; RS256 ${r.rs256.perSecondPerCore.toFixed(0)} signs/s per core × ${r.rs256.cores} cores`);
     const cc = r.phases.find((p) => p.phase === "cc")!;
     if (r.database === "postgres") {

@@ -53,7 +53,16 @@ export class UpsertBatcher {
   }
 }
 
+const statements = new Map<number, string>();
+
+/** The multi-row upsert for `rows` rows (built once per size). */
 function statement(rows: number): string {
+  let text = statements.get(rows);
+  if (!text) statements.set(rows, (text = build(rows)));
+  return text;
+}
+
+function build(rows: number): string {
   const values = Array.from({ length: rows }, (_, i) => `(${Array.from({ length: COLUMNS }, (_, c) => `$${i * COLUMNS + c + 1}${c === 2 ? "::jsonb" : c === 8 ? "::timestamptz" : ""}`).join(", ")})`);
   return `INSERT INTO oidc_artifacts (model, id, payload, grant_id, user_code, uid, account_id, client_id, expires_at)
       VALUES ${values.join(", ")}
