@@ -18,16 +18,16 @@ export function createApp(s: Services): AppHandle {
   app.set("trust proxy", s.config.trustProxy);
   app.set("query parser", "simple");
 
+  const observe = [accessLog(s.logger), s.metrics.middleware(), securityHeaders({ https: s.config.cookieSecure })];
+  // OIDC endpoints machines call (token, introspection, revocation, userinfo, discovery, JWKS): the
+  // hot path skips the async request context (and the web session); see OidcService.machineRouter
+  app.use(s.oidc.machineRouter(observe));
   app.use(requestId());
-  app.use(accessLog(s.logger));
-  app.use(s.metrics.middleware());
-  app.use(securityHeaders({ https: s.config.cookieSecure }));
+  app.use(...observe);
   app.use("/static", express.static(path.join(VIEWS_DIR, "static"), { maxAge: "1h", index: false }));
   app.use(healthRouter({ db: s.db, metrics: s.metrics, isShuttingDown: () => shuttingDown }));
 
   // --- feature routers (each module exposes a router factory through its index.ts) ---
-  // OIDC endpoints machines call (token, introspection, revocation, userinfo, discovery, JWKS): no web session needed
-  app.use(s.oidc.machineRouter());
   // The session middleware comes first: every router below can read res.locals.user/.session.
   app.use(sessionMiddleware(s.auth));
   app.use(authRouter({ auth: s.auth, audit: s.audit, directory: s.directory, render: s.render, consents: s.oidc.consents }));

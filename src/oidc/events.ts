@@ -29,22 +29,28 @@ export function auditEvents(provider: Provider, audit: AuditLog, logger: Logger)
         actor: clientOf(ctx) ?? "anonymous",
         target: clientOf(ctx),
         sourceIp: ctx.ip,
+        requestId: requestIdOf(ctx),
         details: { error: err.error ?? "server_error", description: String(err.error_description ?? "").slice(0, 300), status: err.status ?? 500 },
       });
     });
   }
   provider.on("server_error", (ctx: KoaContextWithOIDC, err: Error) => {
     logger.error({ err, path: ctx.path }, "oidc-provider server_error");
-    record({ action: "oidc.server_error", outcome: "failure", target: clientOf(ctx), sourceIp: ctx.ip, details: { path: ctx.path, message: err.message.slice(0, 300) } });
+    record({ action: "oidc.server_error", outcome: "failure", target: clientOf(ctx), sourceIp: ctx.ip, requestId: requestIdOf(ctx), details: { path: ctx.path, message: err.message.slice(0, 300) } });
   });
   provider.on("grant.success", (ctx: KoaContextWithOIDC) => {
     const grantType = String(ctx.oidc.params?.grant_type ?? "");
     if (grantType === "client_credentials" || grantType === "refresh_token") return;
-    record({ action: "oidc.grant", outcome: "success", actor: ctx.oidc.account?.accountId ?? clientOf(ctx), target: clientOf(ctx), sourceIp: ctx.ip, details: { grantType } });
+    record({ action: "oidc.grant", outcome: "success", actor: ctx.oidc.account?.accountId ?? clientOf(ctx), target: clientOf(ctx), sourceIp: ctx.ip, requestId: requestIdOf(ctx), details: { grantType } });
   });
   provider.on("grant.revoked", (ctx: KoaContextWithOIDC, grantId: string) => {
-    record({ action: "oidc.grant.revoke", outcome: "success", actor: clientOf(ctx) ?? "anonymous", target: grantId, sourceIp: ctx.ip, details: { route: ctx.oidc?.route } });
+    record({ action: "oidc.grant.revoke", outcome: "success", actor: clientOf(ctx) ?? "anonymous", target: grantId, sourceIp: ctx.ip, requestId: requestIdOf(ctx), details: { route: ctx.oidc?.route } });
   });
+}
+
+/** machine endpoints run without the async request context: the id is on the response */
+function requestIdOf(ctx: KoaContextWithOIDC): string | undefined {
+  return (ctx.res as unknown as { locals?: { requestId?: string } }).locals?.requestId;
 }
 
 function clientOf(ctx: KoaContextWithOIDC): string | undefined {

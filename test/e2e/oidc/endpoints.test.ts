@@ -73,6 +73,24 @@ for (const backend of testBackends()) {
       assert.ok(events.some((e) => e.actor === "bob" && e.outcome === "failure"));
     });
 
+    test("machine endpoints keep a request id (header and audit), security headers and metrics", async () => {
+      const posts401 = async () => Number(/http_requests_total\{method="POST",route="[^"]+",status="401"\} (\d+)/.exec((await app.request.get("/metrics")).text)?.[1] ?? 0);
+      const before = await posts401();
+      const res = await app.request.post("/token").set("Authorization", `Basic ${Buffer.from("demo-service:wrong").toString("base64")}`).set("X-Request-Id", "req-token-1").type("form").send({ grant_type: "client_credentials" });
+      assert.equal(res.status, 401);
+      assert.equal(res.headers["x-request-id"], "req-token-1");
+      assert.equal(res.headers["x-content-type-options"], "nosniff");
+      const jwks = await app.request.get("/jwks");
+      assert.match(String(jwks.headers["x-request-id"]), /^[0-9a-f-]{36}$/);
+      for (let i = 0; i < 50; i++) {
+        const events = await app.t.services.audit.query({ action: "oidc.grant" });
+        if (events.some((e) => e.requestId === "req-token-1" && e.outcome === "failure")) break;
+        if (i === 49) assert.fail("no audit event carrying the request id");
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      assert.equal(await posts401(), before + 1, "the token request was counted");
+    });
+
     test("the sweeper deletes expired artifacts only", async () => {
       const prisma = app.t.services.db.prisma;
       await prisma.$executeRaw`INSERT INTO oidc_artifacts (model, id, payload, expires_at) VALUES ('AccessToken', 'old-1', '{}'::jsonb, now() - interval '1 minute'), ('AccessToken', 'new-1', '{}'::jsonb, now() + interval '1 hour')`;
