@@ -11,9 +11,10 @@ const { postgresReachable, BENCH_ADMIN_URL } = await import("./lib/gateway.ts");
 const { printTable, writeResults } = await import("./lib/report.ts");
 const { runLoginBench } = await import("./login.ts");
 const { runSamlBench, printSamlTable } = await import("./saml.ts");
+const { runOidcBench, printOidcTable } = await import("./oidc/index.ts");
 
 type Db = "embedded" | "postgres";
-const BENCHES = { login: runLoginBench, saml: runSamlBench } as const;
+const BENCHES = { login: runLoginBench, saml: runSamlBench, oidc: runOidcBench } as const;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -69,6 +70,9 @@ for (const name of selected) {
     results.push(await BENCHES[name as keyof typeof BENCHES](db, load));
   }
 }
-printTable(results.filter((r) => r.bench === "login") as Parameters<typeof printTable>[0]);
+const logins = results.filter((r) => r.bench === "login");
+const oidcResults = results.filter((r) => r.bench === "oidc");
+if (logins.length) printTable(logins as Parameters<typeof printTable>[0]);
 printSamlTable(results.filter((r) => r.bench === "saml") as Parameters<typeof printSamlTable>[0]);
+if (oidcResults.length) printOidcTable(oidcResults as Parameters<typeof printOidcTable>[0]);
 console.log(`\nresults: ${await writeResults(results)}`);

@@ -20,10 +20,12 @@ export function createApp(s: Services): AppHandle {
   app.set("trust proxy", s.config.trustProxy);
   app.set("query parser", "simple");
 
+  const observe = [accessLog(s.logger), s.metrics.middleware(), securityHeaders({ https: s.config.cookieSecure })];
+  // OIDC endpoints machines call (token, introspection, revocation, userinfo, discovery, JWKS): the
+  // hot path skips the async request context (and the web session); see OidcService.machineRouter
+  app.use(s.oidc.machineRouter(observe));
   app.use(requestId());
-  app.use(accessLog(s.logger));
-  app.use(s.metrics.middleware());
-  app.use(securityHeaders({ https: s.config.cookieSecure }));
+  app.use(...observe);
   app.use("/static", express.static(path.join(VIEWS_DIR, "static"), { maxAge: "1h", index: false }));
   app.use(healthRouter({ db: s.db, metrics: s.metrics, isShuttingDown: () => shuttingDown }));
 
@@ -32,11 +34,13 @@ export function createApp(s: Services): AppHandle {
   app.use("/sts", s.sts.router());
   // The session middleware comes first: every router below can read res.locals.user/.session.
   app.use(sessionMiddleware(s.auth));
-  app.use(authRouter({ auth: s.auth, audit: s.audit, directory: s.directory, render: s.render }));
+  app.use(authRouter({ auth: s.auth, audit: s.audit, directory: s.directory, render: s.render, consents: s.oidc.consents }));
   // admin pages (/admin, web session + admin group) and admin JSON API (/api/admin, bearer tokens)
   app.use(adminRouter(s));
   // SAML IdP (metadata, SSO, SLO) and the local AWS sign-in at /aws/saml
   app.use(samlRouter(s));
+  // OpenID Connect provider at the root (issuer = base URL): authorization, interaction pages, /device, logout
+  app.use(s.oidc.router());
 
   app.use(notFound);
   app.use(errorHandler({ logger: s.logger, metrics: s.metrics, render: s.render }));

@@ -3,10 +3,11 @@
 import type { Config } from "./config.ts";
 import type { Database } from "./db/index.ts";
 import { AuditLog } from "./audit/index.ts";
-import { AuthService, PasswordHasher } from "./auth/index.ts";
+import { AuthService, PasswordHasher, deriveKey } from "./auth/index.ts";
 import { DirectoryService } from "./directory/index.ts";
 import { CryptoBox, KeyService, loadMasterKey } from "./keys/index.ts";
 import { Metrics, createRenderer, type Logger, type Render } from "./http/index.ts";
+import { OidcService } from "./oidc/index.ts";
 import { StsService, type FederationExchange } from "./sts/index.ts";
 
 export interface Services {
@@ -21,6 +22,8 @@ export interface Services {
   keys: KeyService;
   directory: DirectoryService;
   auth: AuthService;
+  /** the OpenID Connect provider (oidc-provider) and its interactions */
+  oidc: OidcService;
   /** the AWS-compatible STS (POST /sts), trusted IdPs, IAM users, revocation */
   sts: StsService;
   /** the federation exchanges for sign-in pages: the local STS in-process, or AWS STS (IDP_STS_BACKEND) */
@@ -42,6 +45,9 @@ export async function createServices(config: Config, db: Database, logger: Logge
   await directory.init();
   const auth = new AuthService({ config, prisma, audit, metrics, logger, passwords, box, masterKey });
   auth.start();
+  const render = createRenderer();
+  const oidc = new OidcService({ config, prisma, databaseUrl: db.url, directory, keys, box, render, audit, logger, auth, cookieKeys: [deriveKey(masterKey, "oidc cookies v1").toString("base64url")] });
+  oidc.start();
   const sts = new StsService({ config, db, box, keys, directory, audit, logger });
   await sts.init();
 
@@ -50,16 +56,18 @@ export async function createServices(config: Config, db: Database, logger: Logge
     db,
     logger,
     metrics,
-    render: createRenderer(),
+    render,
     audit,
     box,
     passwords,
     keys,
     directory,
     auth,
+    oidc,
     sts,
     federation: sts.federation,
     async close() {
+      await oidc.close();
       await sts.close();
       await auth.close();
       await directory.close();

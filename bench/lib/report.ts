@@ -6,6 +6,7 @@ import path from "node:path";
 import { ROOT } from "./gateway.ts";
 import { LOGIN_TARGETS, type LoginBenchResult } from "../login.ts";
 import type { SamlBenchResult } from "../saml.ts";
+import type { OidcBenchResult } from "../oidc/index.ts";
 
 type Result = LoginBenchResult;
 
@@ -48,7 +49,7 @@ export function printTable(results: readonly Result[]): void {
   }
 }
 
-export async function writeResults(results: readonly (Result | SamlBenchResult)[]): Promise<string> {
+export async function writeResults(results: readonly (Result | SamlBenchResult | OidcBenchResult)[]): Promise<string> {
   const dir = path.join(ROOT, "bench", "results");
   await mkdir(dir, { recursive: true });
   const file = path.join(dir, `${new Date().toISOString().replace(/[:.]/g, "-")}.json`);

@@ -19,7 +19,7 @@ export { CSRF_FIELD, CSRF_HEADER, deriveKey } from "./csrf/csrf.ts";
 export { formBody, field } from "./routes/forms.ts";
 export { safeReturnTo } from "./login/return-to.ts";
 export { authRouter } from "./routes/index.ts";
-export type { AppsSource } from "./routes/home.ts";
+export type { AppsSource, ConsentsSource } from "./routes/home.ts";
 export { PasswordHasher } from "./password.ts";
 export { totpAt, TOTP_PERIOD } from "./mfa/totp.ts";
 

@@ -1,4 +1,4 @@
-export { requestId } from "./request-id.ts";
+export { assignRequestId, requestId } from "./request-id.ts";
 export { currentContext, runWithContext, type RequestContext } from "./request-context.ts";
 export { securityHeaders, noStore } from "./security-headers.ts";
 export { createLogger, accessLog, type Logger } from "./logger.ts";

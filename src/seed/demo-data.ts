@@ -105,3 +105,38 @@ export const DEMO_CLIENTS = [
     },
   },
 ] as const;
+
+/**
+ * Confidential demo clients for the client-credentials grant. Their secret is IDP_DEMO_PASSWORD,
+ * like the demo users' passwords (demo data never exists in production). `demo-service` is a
+ * machine identity in the engineering group (so it gets the Engineer role); `admin-automation`
+ * may get admin API tokens (resource <base>/api/admin, scopes admin / admin:read).
+ */
+export const DEMO_MACHINE_CLIENTS = [
+  {
+    clientId: "demo-service",
+    name: "Demo service (client credentials)",
+    groups: ["engineering"],
+    metadata: {
+      client_id: "demo-service",
+      token_endpoint_auth_method: "client_secret_basic",
+      grant_types: ["client_credentials"],
+      response_types: [],
+      redirect_uris: [],
+      scope: "groups roles",
+    },
+  },
+  {
+    clientId: "admin-automation",
+    name: "Admin API automation",
+    groups: [],
+    metadata: {
+      client_id: "admin-automation",
+      token_endpoint_auth_method: "client_secret_basic",
+      grant_types: ["client_credentials"],
+      response_types: [],
+      redirect_uris: [],
+      scope: "admin admin:read",
+    },
+  },
+] as const;

@@ -3,12 +3,14 @@
 // instances booting together on one empty PostgreSQL database both end with the same directory
 // (the loser of each unique-key race simply finds the winner's row).
 import type { Services } from "../services.ts";
+import { sealClientSecret } from "../oidc/index.ts";
 import { Conflict } from "../errors.ts";
 import type { DirectorySnapshot, JsonObject } from "../directory/index.ts";
 import {
   DEMO_ACCOUNT,
   DEMO_CLIENTS,
   DEMO_GROUPS,
+  DEMO_MACHINE_CLIENTS,
   DEMO_ROLES,
   DEMO_SAML_PROVIDER_ARN,
   DEMO_TAG_RULES,
@@ -102,6 +104,24 @@ export async function seedDemo(services: Services): Promise<void> {
     if (!snap.clientByClientId.has(c.clientId)) {
       await ignoreConflict(() =>
         directory.createOidcClient({ clientId: c.clientId, name: c.name, firstParty: c.firstParty, metadata: structuredClone(c.metadata) as unknown as JsonObject }, ACTOR),
+      );
+    }
+  }
+
+  for (const c of DEMO_MACHINE_CLIENTS) {
+    if (!snap.clientByClientId.has(c.clientId)) {
+      await ignoreConflict(() =>
+        directory.createOidcClient(
+          {
+            clientId: c.clientId,
+            name: c.name,
+            firstParty: true,
+            metadata: structuredClone(c.metadata) as unknown as JsonObject,
+            secretEnc: sealClientSecret(services.box, c.clientId, config.demoPassword),
+            accessGroupIds: c.groups.map(groupId),
+          },
+          ACTOR,
+        ),
       );
     }
   }

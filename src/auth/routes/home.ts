@@ -13,6 +13,11 @@ export interface AppsSource {
   }>;
 }
 
+/** Remembered OIDC consents (oidc/consents.ts); each can be withdrawn from the home page. */
+export interface ConsentsSource {
+  list(userId: string): Promise<readonly { grantId: string; clientName: string; scopes: readonly string[] }[]>;
+}
+
 export interface AppLink {
   name: string;
   kind: string;
@@ -20,7 +25,7 @@ export interface AppLink {
   hint?: string;
 }
 
-export function homeRoutes(directory: AppsSource, render: Render): Router {
+export function homeRoutes(directory: AppsSource, render: Render, consents?: ConsentsSource): Router {
   const r = Router();
   r.get("/", async (req, res) => {
     const user = res.locals.user;
@@ -37,7 +42,8 @@ export function homeRoutes(directory: AppsSource, render: Render): Router {
         return { name: c.name, kind: "OpenID Connect", href, hint: href ? undefined : "Sign in from the app itself." };
       }),
     ].sort((a, b) => a.name.localeCompare(b.name));
-    page(render, req, res, "home", { title: "Your apps", apps: links });
+    const granted = consents ? await consents.list(user.id) : [];
+    page(render, req, res, "home", { title: "Your apps", apps: links, consents: granted });
   });
   return r;
 }

@@ -32,7 +32,7 @@ for (const backend of testBackends()) {
 
     it("seeds an empty database and reports it", async () => {
       assert.equal(await seedDemoIfEmpty(t.services), true);
-      assert.deepEqual(await counts(t), { users: 3, groups: 3, roles: 3, mappings: 3, tagRules: 2, sps: 1, clients: 2, providers: 2 });
+      assert.deepEqual(await counts(t), { users: 3, groups: 3, roles: 3, mappings: 3, tagRules: 2, sps: 1, clients: 4, providers: 2 }); // clients: mobile-app, idp-cli, demo-service, admin-automation
     });
 
     it("gives alice DESIGN.md's roles and tags through the claims engine", async () => {
@@ -90,7 +90,7 @@ if (testBackends().includes("postgres")) {
       const other = await t.startAnother();
       try {
         await Promise.all([seedDemo(t.services), seedDemo(other.services)]);
-        assert.deepEqual(await counts(t), { users: 3, groups: 3, roles: 3, mappings: 3, tagRules: 2, sps: 1, clients: 2, providers: 2 });
+        assert.deepEqual(await counts(t), { users: 3, groups: 3, roles: 3, mappings: 3, tagRules: 2, sps: 1, clients: 4, providers: 2 }); // clients: mobile-app, idp-cli, demo-service, admin-automation
       } finally {
         await other.close();
       }

@@ -1,0 +1,90 @@
+// oidc-provider's storage over our database: one table (oidc_artifacts) keyed by model + id, with
+// the lookup columns copied out of the payload. Every call is one statement, so any instance
+// sharing the database can serve any step of a flow. Clients are read from the directory instead.
+import type { Adapter, AdapterPayload } from "oidc-provider";
+import type { ClientSource } from "./clients.ts";
+import type { Sql } from "./sql.ts";
+import { UpsertBatcher } from "./upsert-batch.ts";
+
+/** expired device codes stay readable this long, so a late poll hears expired_token */
+const EXPIRED_DEVICE_CODE_GRACE = 3600;
+
+const LIVE = "(expires_at IS NULL OR expires_at > now())";
+
+/**
+ * Models saved once under a fresh random id and never re-saved: safe to batch (upsert-batch.ts).
+ * Sessions, interactions, grants and device codes are re-saved as a flow moves on; they go one
+ * statement at a time so two saves of one row cannot overtake each other.
+ */
+const BATCHED = new Set(["ClientCredentials", "AccessToken", "AuthorizationCode", "RefreshToken"]);
+
+interface Row {
+  payload: AdapterPayload;
+  consumed: Date | null;
+}
+
+export function adapterFactory(sql: Sql, clients: ClientSource): new (name: string) => Adapter {
+  const batcher = new UpsertBatcher(sql);
+  return class SqlAdapter implements Adapter {
+    constructor(readonly name: string) {}
+
+    async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
+      const grace = this.name === "DeviceCode" ? EXPIRED_DEVICE_CODE_GRACE : 0;
+      const expiresAt = expiresIn ? new Date(Date.now() + (expiresIn + grace) * 1000) : null;
+      // Grants are listed per account on the home page (remembered consent)
+      const isGrant = this.name === "Grant";
+      const params = [
+        this.name,
+        id,
+        JSON.stringify(payload),
+        payload.grantId ?? null,
+        payload.userCode ?? null,
+        payload.uid ?? null,
+        isGrant ? (payload.accountId ?? null) : null,
+        isGrant ? (payload.clientId ?? null) : null,
+        expiresAt,
+      ];
+      if (BATCHED.has(this.name)) await batcher.upsert(params);
+      else await batcher.upsertAlone(params);
+    }
+
+    async find(id: string): Promise<AdapterPayload | undefined> {
+      if (this.name === "Client") return clients.metadata(id);
+      return one(await sql.query<Row>(`SELECT payload, consumed FROM oidc_artifacts WHERE model = $1 AND id = $2 AND ${LIVE}`, [this.name, id]));
+    }
+
+    async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
+      return one(await sql.query<Row>(`SELECT payload, consumed FROM oidc_artifacts WHERE user_code = $1 AND model = $2 AND ${LIVE}`, [userCode, this.name]));
+    }
+
+    async findByUid(uid: string): Promise<AdapterPayload | undefined> {
+      return one(await sql.query<Row>(`SELECT payload, consumed FROM oidc_artifacts WHERE uid = $1 AND model = $2 AND ${LIVE}`, [uid, this.name]));
+    }
+
+    async consume(id: string): Promise<void> {
+      await sql.execute("UPDATE oidc_artifacts SET consumed = now() WHERE model = $1 AND id = $2", [this.name, id]);
+    }
+
+    async destroy(id: string): Promise<void> {
+      await sql.execute("DELETE FROM oidc_artifacts WHERE model = $1 AND id = $2", [this.name, id]);
+    }
+
+    async revokeByGrantId(grantId: string): Promise<void> {
+      // every artifact of the grant (codes, access and refresh tokens, ...), whatever its model
+      await sql.execute("DELETE FROM oidc_artifacts WHERE grant_id = $1", [grantId]);
+    }
+  };
+}
+
+function one(rows: Row[]): AdapterPayload | undefined {
+  const row = rows[0];
+  if (!row) return undefined;
+  // consumed lives in its own column so consume() is a one-column update; the provider reads it
+  // from the payload (any truthy value means "already used")
+  return row.consumed ? { ...row.payload, consumed: Math.floor(row.consumed.getTime() / 1000) } : row.payload;
+}
+
+/** Deletes expired artifacts; reads already ignore them, this only reclaims space. */
+export async function sweepExpired(sql: Sql): Promise<number> {
+  return sql.execute("DELETE FROM oidc_artifacts WHERE expires_at <= now()", []);
+}

@@ -1,0 +1,65 @@
+// Remembered consents, as the signed-in user sees them on the home page: the live Grant rows of
+// their account, one per client. Withdrawing one deletes the grant and every token issued under it
+// (refresh tokens stop working at once; opaque access tokens too).
+import { Router } from "express";
+import type { AuditLog } from "../audit/index.ts";
+import { formBody, requireCsrf, requireUser } from "../auth/index.ts";
+import type { DirectoryService } from "../directory/index.ts";
+import type { PrismaClient } from "../generated/prisma/client.ts";
+
+export interface Consent {
+  grantId: string;
+  clientId: string;
+  clientName: string;
+  scopes: string[];
+}
+
+export class ConsentStore {
+  constructor(private readonly prisma: PrismaClient, private readonly directory: DirectoryService) {}
+
+  async list(accountId: string): Promise<Consent[]> {
+    const rows = await this.prisma.$queryRaw<{ id: string; client_id: string; payload: { openid?: { scope?: string } } }[]>`
+      SELECT id, client_id, payload FROM oidc_artifacts
+      WHERE account_id = ${accountId} AND model = 'Grant' AND (expires_at IS NULL OR expires_at > now())
+      ORDER BY client_id`;
+    const snapshot = await this.directory.snapshot();
+    return rows.map((r) => ({
+      grantId: r.id,
+      clientId: r.client_id,
+      clientName: snapshot.clientByClientId.get(r.client_id)?.name ?? r.client_id,
+      scopes: (r.payload.openid?.scope ?? "").split(" ").filter((s) => s && s !== "openid"),
+    }));
+  }
+
+  /** The account's live grant for a client (remembered consent across browser sessions). */
+  async grantIdFor(accountId: string, clientId: string): Promise<string | undefined> {
+    const rows = await this.prisma.$queryRaw<{ id: string }[]>`
+      SELECT id FROM oidc_artifacts
+      WHERE account_id = ${accountId} AND model = 'Grant' AND client_id = ${clientId} AND (expires_at IS NULL OR expires_at > now())
+      ORDER BY expires_at DESC NULLS FIRST LIMIT 1`;
+    return rows[0]?.id;
+  }
+
+  /** Deletes the grant and everything issued under it; false when it is not this account's. */
+  async revoke(accountId: string, grantId: string): Promise<boolean> {
+    return this.prisma.$transaction(async (tx) => {
+      const deleted = await tx.$executeRaw`DELETE FROM oidc_artifacts WHERE model = 'Grant' AND id = ${grantId} AND account_id = ${accountId}`;
+      if (deleted === 0) return false;
+      await tx.$executeRaw`DELETE FROM oidc_artifacts WHERE grant_id = ${grantId}`;
+      return true;
+    });
+  }
+}
+
+/** POST /account/consents/:grantId/revoke (from the home page's list). */
+export function consentRouter(store: ConsentStore, audit: AuditLog): Router {
+  const r = Router();
+  r.post("/account/consents/:grantId/revoke", formBody, requireUser, requireCsrf, async (req, res) => {
+    const user = res.locals.user!;
+    const grantId = String(req.params.grantId);
+    const ok = await store.revoke(user.id, grantId);
+    await audit.record({ action: "oidc.consent.revoke", outcome: ok ? "success" : "failure", actor: user.username, target: grantId });
+    res.redirect(303, "/");
+  });
+  return r;
+}

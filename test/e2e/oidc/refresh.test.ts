@@ -1,0 +1,73 @@
+// Refresh tokens: always rotated; presenting a used one is theft evidence and revokes the grant
+// (every token issued under it). Also: code reuse revokes the grant.
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import * as oidc from "openid-client";
+import { testBackends } from "../../helpers/db.ts";
+import { codeFlow, MOBILE_REDIRECT, startOidcApp, verifyWithJwks, type OidcTestApp } from "../../helpers/oidc.ts";
+import { AWS_TAGS_CLAIM } from "../../../src/oidc/index.ts";
+
+for (const backend of testBackends()) {
+  describe(`oidc refresh tokens (${backend})`, () => {
+    let app: OidcTestApp;
+    before(async () => {
+      app = await startOidcApp(backend);
+    });
+    after(() => app.close());
+
+    const refreshRaw = (rt: string) => app.request.post("/token").type("form").send({ grant_type: "refresh_token", refresh_token: rt, client_id: "mobile-app" });
+
+    test("refresh rotates the token and issues a fresh ID token with the AWS claims", async () => {
+      const { config, tokens } = await codeFlow(app);
+      assert.ok(tokens.refresh_token, "a refresh token for a client allowed the refresh_token grant");
+      const next = await oidc.refreshTokenGrant(config, tokens.refresh_token!);
+      assert.ok(next.refresh_token);
+      assert.notEqual(next.refresh_token, tokens.refresh_token);
+      const { payload } = await verifyWithJwks(app.base, next.id_token!, "mobile-app");
+      assert.equal(payload.preferred_username, "alice");
+      assert.ok(payload[AWS_TAGS_CLAIM]);
+      // and the rotated one works again
+      const third = await oidc.refreshTokenGrant(config, next.refresh_token!);
+      assert.ok(third.access_token);
+    });
+
+    test("reusing a rotated refresh token: invalid_grant, and the whole grant is revoked", async () => {
+      const { config, tokens } = await codeFlow(app);
+      const next = await oidc.refreshTokenGrant(config, tokens.refresh_token!);
+      const reuse = await refreshRaw(tokens.refresh_token!);
+      assert.equal(reuse.status, 400);
+      assert.equal(reuse.body.error, "invalid_grant");
+      // the legitimate holder's newer token dies with the grant, and so does the access token
+      const after = await refreshRaw(next.refresh_token!);
+      assert.equal(after.status, 400);
+      assert.equal(after.body.error, "invalid_grant");
+      const userinfo = await app.request.get("/me").set("Authorization", `Bearer ${next.access_token}`);
+      assert.equal(userinfo.status, 401);
+      assert.equal(userinfo.body.error, "invalid_token");
+    });
+
+    test("a refresh token of another client: invalid_grant", async () => {
+      const { tokens } = await codeFlow(app);
+      const res = await app.request.post("/token").type("form").send({ grant_type: "refresh_token", refresh_token: tokens.refresh_token!, client_id: "idp-cli" });
+      assert.equal(res.status, 400);
+      assert.equal(res.body.error, "invalid_grant");
+    });
+
+    test("garbage refresh token: invalid_grant", async () => {
+      const res = await refreshRaw("not-a-token");
+      assert.equal(res.status, 400);
+      assert.equal(res.body.error, "invalid_grant");
+    });
+
+    test("authorization code reuse: invalid_grant and the tokens of the first redemption are revoked", async () => {
+      const { tokens, callback, verifier } = await codeFlow(app);
+      const code = new URL(callback).searchParams.get("code")!;
+      const again = await app.request.post("/token").type("form").send({ grant_type: "authorization_code", code, redirect_uri: MOBILE_REDIRECT, client_id: "mobile-app", code_verifier: verifier });
+      assert.equal(again.status, 400);
+      assert.equal(again.body.error, "invalid_grant");
+      const rt = await refreshRaw(tokens.refresh_token!);
+      assert.equal(rt.status, 400);
+      assert.equal(rt.body.error, "invalid_grant");
+    });
+  });
+}
