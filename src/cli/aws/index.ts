@@ -71,7 +71,7 @@ function chooseRole(claims: Record<string, unknown>): string {
   const roles = Array.isArray(claims[ROLES_CLAIM]) ? (claims[ROLES_CLAIM] as unknown[]).filter((r): r is string => typeof r === "string") : [];
   if (roles.length === 1) return roles[0]!;
   if (roles.length === 0) throw new CliError("your account has no AWS roles for this client; ask an administrator to map one of your groups to a role");
-  throw new CliError(`you have several roles; choose one with --role-arn:\n  ${roles.join("\n  ")}`, 64);
+  throw new CliError(`you have several roles; choose one with --role-arn: ${roles.join(", ")}`, 64);
 }
 
 function readArgs(o: Record<string, string>, env: NodeJS.ProcessEnv, defaultFormat: OutputFormat): AwsArgs {

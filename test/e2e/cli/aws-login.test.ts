@@ -95,9 +95,9 @@ describe("idp aws against a running gateway", () => {
     assert.match(r.err, /role\/Engineer/);
   });
 
-  test("a role the person may not take: the STS's refusal, exit 1", async () => {
+  test("a role the person was not granted: the STS's refusal, exit 1", async () => {
     const r = await awsCli(app, ["login", "--issuer", app.base, "--no-cache", "--role-arn", "arn:aws:iam::111122223333:role/Finance"]);
     assert.equal(r.code, 1, r.err);
-    assert.match(r.err, /the STS refused: AccessDenied/);
+    assert.match(r.err, /the STS refused: IDPRejectedClaim\w*: The identity provider did not grant arn:aws:iam::111122223333:role\/Finance/);
   });
 });
