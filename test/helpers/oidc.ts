@@ -3,6 +3,7 @@
 // following the provider's redirects through the real login/consent pages, JWKS verification.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import assert from "node:assert/strict";
 import * as oidc from "openid-client";
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from "jose";
 import supertest from "supertest";
@@ -110,4 +111,33 @@ export async function codeFlow(app: OidcTestApp, opts: { scope?: string; browser
   const callback = await drive(b, app.base, url.pathname + url.search, { username: opts.username, onPage: opts.onPage });
   const tokens = await oidc.authorizationCodeGrant(config, new URL(callback), { pkceCodeVerifier: verifier, expectedState: state });
   return { config, tokens, browser: b, callback, verifier };
+}
+
+/** Hidden inputs of the provider's form with this id (oidc-provider's device-flow forms). */
+export function formFields(html: string, id: string): Record<string, string> {
+  const form = new RegExp(`<form[^>]*id="${id.replace(".", "\\.")}"[^>]*>([\\s\\S]*?)</form>`).exec(html);
+  if (!form) throw new Error(`no form ${id} in:\n${html.slice(0, 800)}`);
+  const out: Record<string, string> = {};
+  for (const m of form[1]!.matchAll(/<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)) out[m[1]!] = m[2]!;
+  return out;
+}
+
+/** A person approves a device code: enters it on /device, confirms, signs in; returns the final page. */
+export async function approveDevice(app: OidcTestApp, b: Browser, userCode: string, username = "alice"): Promise<Response> {
+  const page = await b.get("/device");
+  assert.equal(page.status, 200);
+  assert.match(page.text, /Connect a device/);
+  let res = await b.post("/device", { ...formFields(page.text, "op.deviceInputForm"), user_code: userCode });
+  assert.equal(res.status, 200, res.text.slice(0, 500));
+  assert.match(res.text, /Connect idp command-line\?/);
+  res = await b.post("/device", { ...formFields(res.text, "op.deviceConfirmForm"), confirm: "yes" });
+  for (let i = 0; i < 15 && (res.status === 302 || res.status === 303 || res.headers.refresh); i++) {
+    const next = new URL(nextUrl(res), app.base);
+    res = await b.get(next.pathname + next.search);
+    if (res.status === 200 && /action="\/login"/.test(res.text)) {
+      const returnTo = /name="return_to" value="([^"]+)"/.exec(res.text)![1]!.replace(/&amp;/g, "&");
+      res = await b.post("/login", { _csrf: csrfFrom(res.text), username, password: DEMO_PASSWORD, return_to: returnTo }, { Origin: app.base });
+    }
+  }
+  return res;
 }

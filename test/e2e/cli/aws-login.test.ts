@@ -8,35 +8,15 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { runCli } from "../../../src/cli/index.ts";
-import { Browser, DEMO_PASSWORD, csrfFrom } from "../../helpers/browser.ts";
-import { nextUrl, startOidcApp, type OidcTestApp } from "../../helpers/oidc.ts";
+import { Browser } from "../../helpers/browser.ts";
+import { approveDevice, startOidcApp, type OidcTestApp } from "../../helpers/oidc.ts";
 
 const ENGINEER = "arn:aws:iam::111122223333:role/Engineer";
 
-/** Hidden inputs of the provider's form with this id. */
-function formFields(html: string, id: string): Record<string, string> {
-  const form = new RegExp(`<form[^>]*id="${id.replace(".", "\\.")}"[^>]*>([\\s\\S]*?)</form>`).exec(html);
-  if (!form) throw new Error(`no form ${id} in:\n${html.slice(0, 800)}`);
-  const out: Record<string, string> = {};
-  for (const m of form[1]!.matchAll(/<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)) out[m[1]!] = m[2]!;
-  return out;
-}
-
 /** What a person does in the browser: enter the code on /device, confirm, sign in as alice. */
 async function approve(app: OidcTestApp, userCode: string): Promise<void> {
-  const b = new Browser(app.request);
-  const page = await b.get("/device");
-  let res = await b.post("/device", { ...formFields(page.text, "op.deviceInputForm"), user_code: userCode });
-  res = await b.post("/device", { ...formFields(res.text, "op.deviceConfirmForm"), confirm: "yes" });
-  for (let i = 0; i < 15 && (res.status === 302 || res.status === 303 || res.headers.refresh); i++) {
-    const next = new URL(nextUrl(res), app.base);
-    res = await b.get(next.pathname + next.search);
-    if (res.status === 200 && /action="\/login"/.test(res.text)) {
-      const returnTo = /name="return_to" value="([^"]+)"/.exec(res.text)![1]!.replace(/&amp;/g, "&");
-      res = await b.post("/login", { _csrf: csrfFrom(res.text), username: "alice", password: DEMO_PASSWORD, return_to: returnTo }, { Origin: app.base });
-    }
-  }
-  assert.match(res.text, /is now signed in/);
+  const done = await approveDevice(app, new Browser(app.request), userCode);
+  assert.match(done.text, /is now signed in/);
 }
 
 /** Runs `idp aws …` in-process; approves the device code as soon as the command prints it. */

@@ -5,20 +5,11 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import * as oidc from "openid-client";
 import { testBackends } from "../../helpers/db.ts";
-import { Browser, DEMO_PASSWORD, csrfFrom, type Response } from "../../helpers/browser.ts";
-import { discover, nextUrl, startOidcApp, verifyWithJwks, type OidcTestApp } from "../../helpers/oidc.ts";
+import { Browser } from "../../helpers/browser.ts";
+import { approveDevice, discover, formFields, startOidcApp, verifyWithJwks, type OidcTestApp } from "../../helpers/oidc.ts";
 import { AWS_TAGS_CLAIM } from "../../../src/oidc/index.ts";
 
 const DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
-
-/** Hidden inputs of the provider's form with this id. */
-function formFields(html: string, id: string): Record<string, string> {
-  const form = new RegExp(`<form[^>]*id="${id.replace(".", "\\.")}"[^>]*>([\\s\\S]*?)</form>`).exec(html);
-  if (!form) throw new Error(`no form ${id} in:\n${html.slice(0, 800)}`);
-  const out: Record<string, string> = {};
-  for (const m of form[1]!.matchAll(/<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)) out[m[1]!] = m[2]!;
-  return out;
-}
 
 for (const backend of testBackends()) {
   describe(`oidc device flow (${backend})`, () => {
@@ -29,26 +20,6 @@ for (const backend of testBackends()) {
     after(() => app.close());
 
     const poll = (deviceCode: string) => app.request.post("/token").type("form").send({ grant_type: DEVICE_GRANT, device_code: deviceCode, client_id: "idp-cli" });
-
-    /** A person enters the code on /device, confirms, signs in; returns the final page. */
-    async function approve(b: Browser, userCode: string): Promise<Response> {
-      const page = await b.get("/device");
-      assert.equal(page.status, 200);
-      assert.match(page.text, /Connect a device/);
-      let res = await b.post("/device", { ...formFields(page.text, "op.deviceInputForm"), user_code: userCode });
-      assert.equal(res.status, 200, res.text.slice(0, 500));
-      assert.match(res.text, /Connect idp command-line\?/);
-      res = await b.post("/device", { ...formFields(res.text, "op.deviceConfirmForm"), confirm: "yes" });
-      for (let i = 0; i < 15 && (res.status === 302 || res.status === 303 || res.headers.refresh); i++) {
-        const next = new URL(nextUrl(res), app.base);
-        res = await b.get(next.pathname + next.search);
-        if (res.status === 200 && /action="\/login"/.test(res.text)) {
-          const returnTo = /name="return_to" value="([^"]+)"/.exec(res.text)![1]!.replace(/&amp;/g, "&");
-          res = await b.post("/login", { _csrf: csrfFrom(res.text), username: "alice", password: DEMO_PASSWORD, return_to: returnTo }, { Origin: app.base });
-        }
-      }
-      return res;
-    }
 
     test("start with openid-client, approve on /device, poll: tokens with the AWS claims", async () => {
       const config = await discover(app.base, "idp-cli");
@@ -64,7 +35,7 @@ for (const backend of testBackends()) {
       assert.equal(tooFast.status, 400);
       assert.equal(tooFast.body.error, "slow_down");
 
-      const done = await approve(new Browser(app.request), start.user_code);
+      const done = await approveDevice(app, new Browser(app.request), start.user_code);
       assert.equal(done.status, 200);
       assert.match(done.text, /is now signed in/);
 
