@@ -27,10 +27,14 @@ const { values, positionals } = parseArgs({
   },
 });
 
-const selected = positionals.length ? positionals : Object.keys(BENCHES);
+// The STS bench is its own script (it drives two actions per database and prints its own table);
+// `npm run bench [sts]` runs it after the others with the same --db/--duration/--connections.
+const STANDALONE = ["sts"];
+const requested = positionals.length ? positionals : [...Object.keys(BENCHES), ...STANDALONE];
+const selected = requested.filter((n) => !STANDALONE.includes(n));
 for (const name of selected) {
   if (!(name in BENCHES)) {
-    console.error(`unknown bench ${JSON.stringify(name)}; available: ${Object.keys(BENCHES).join(", ")}`);
+    console.error(`unknown bench ${JSON.stringify(name)}; available: ${[...Object.keys(BENCHES), ...STANDALONE].join(", ")}`);
     process.exit(64);
   }
 }
@@ -53,7 +57,7 @@ if (!["embedded", "postgres", "both"].includes(values.db!)) {
   process.exit(64);
 }
 const databases: Db[] = values.db === "both" ? ["embedded", "postgres"] : [values.db as Db];
-if (databases.includes("postgres") && !(await postgresReachable())) {
+if (selected.length && databases.includes("postgres") && !(await postgresReachable())) {
   const redacted = BENCH_ADMIN_URL.replace(/\/\/[^@/]*@/, "//");
   if (values.db === "postgres") {
     console.error(`PostgreSQL is not reachable at ${redacted} (set BENCH_DATABASE_URL)`);
@@ -75,4 +79,10 @@ const oidcResults = results.filter((r) => r.bench === "oidc");
 if (logins.length) printTable(logins as Parameters<typeof printTable>[0]);
 printSamlTable(results.filter((r) => r.bench === "saml") as Parameters<typeof printSamlTable>[0]);
 if (oidcResults.length) printOidcTable(oidcResults as Parameters<typeof printOidcTable>[0]);
-console.log(`\nresults: ${await writeResults(results)}`);
+if (results.length) console.log(`\nresults: ${await writeResults(results)}`);
+if (requested.includes("sts")) {
+  const { spawnSync } = await import("node:child_process");
+  const flags = ["--db", values.db!, "--duration", values.duration!, "--connections", values.connections!];
+  const run = spawnSync(process.execPath, ["--import", "tsx", new URL("./sts.ts", import.meta.url).pathname, ...flags], { stdio: "inherit" });
+  if (run.status !== 0) process.exit(run.status ?? 1);
+}
