@@ -15,6 +15,7 @@ import { previewPages } from "./pages/preview.ts";
 import { providerPages } from "./pages/providers.ts";
 import { rolePages } from "./pages/roles.ts";
 import { spPages } from "./pages/sps.ts";
+import { stsSessionPages } from "./pages/sts-sessions.ts";
 import { userPages } from "./pages/users.ts";
 
 export { adminApiRouter } from "./api/index.ts";
@@ -24,7 +25,7 @@ export { roleOf, type AdminRole } from "./access.ts";
 export function adminRouter(s: Services): Router {
   const pages = Router();
   pages.use(requireUser, requireAdminSession(s));
-  for (const make of [dashboardPage, userPages, groupPages, rolePages, mappingPages, spPages, clientPages, providerPages, keyPages, auditPages, previewPages]) {
+  for (const make of [dashboardPage, userPages, groupPages, rolePages, mappingPages, spPages, clientPages, providerPages, stsSessionPages, keyPages, auditPages, previewPages]) {
     pages.use(make(s));
   }
   const r = Router();

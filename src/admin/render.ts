@@ -53,6 +53,8 @@ const NOTICES: Record<string, string> = {
   unmapped: "Mapping removed.",
   rotated: "Signing keys rotated.",
   imported: "Metadata imported.",
+  revokedSession: "The session is revoked: its credentials stop working now.",
+  revokedOlder: "Sessions of the role issued before now are revoked; later sessions are unaffected.",
 };
 
 /** Redirect after a successful POST with a notice code (PRG keeps reloads harmless). */

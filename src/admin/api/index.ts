@@ -9,6 +9,7 @@ import { directoryApi } from "./directory.ts";
 import { jsonBody, requireJson } from "./http.ts";
 import { opsApi } from "./ops.ts";
 import { rolesApi } from "./roles.ts";
+import { stsSessionsApi } from "./sts-sessions.ts";
 
 export { ADMIN_READ_SCOPE, ADMIN_SCOPE, apiAudience } from "./auth.ts";
 
@@ -24,6 +25,6 @@ export function adminApiRouter(s: Services): Router {
     next();
   });
   r.use(requireBearer(s), requireJson, jsonBody);
-  r.use(directoryApi(s), rolesApi(s), appsApi(s), opsApi(s));
+  r.use(directoryApi(s), rolesApi(s), appsApi(s), stsSessionsApi(s), opsApi(s));
   return r;
 }

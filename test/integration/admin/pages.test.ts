@@ -8,7 +8,7 @@ import { Browser, csrfFrom, inputValue, login } from "../../helpers/browser.ts";
 import { totpAt } from "../../../src/auth/index.ts";
 import { secretFrom } from "../auth/support.ts";
 
-const PAGES = ["/admin", "/admin/users", "/admin/groups", "/admin/roles", "/admin/mappings", "/admin/sps", "/admin/clients", "/admin/providers", "/admin/keys", "/admin/audit", "/admin/preview"];
+const PAGES = ["/admin", "/admin/users", "/admin/groups", "/admin/roles", "/admin/mappings", "/admin/sps", "/admin/clients", "/admin/providers", "/admin/sts-sessions", "/admin/keys", "/admin/audit", "/admin/preview"];
 
 for (const backend of testBackends()) {
   describe(`admin pages (${backend})`, () => {
