@@ -117,7 +117,7 @@ describe("admin UI in Chromium", () => {
     const claims = JSON.parse(await page.locator("#preview-oidc").innerText()) as { roles: string[] };
     assert.ok(claims.roles.includes(ROLE));
 
-    for (const [link, name] of [["Roles", "roles"], ["SAML apps", "sps"], ["OIDC clients", "clients"], ["Audit log", "audit"], ["Signing keys", "keys"]] as const) {
+    for (const [link, name] of [["Roles", "roles"], ["SAML apps", "sps"], ["OIDC clients", "clients"], ["STS sessions", "sts-sessions"], ["Audit log", "audit"], ["Signing keys", "keys"]] as const) {
       await page.getByRole("link", { name: link, exact: true }).click();
       await shot(page, name);
     }
