@@ -73,6 +73,9 @@ describe("SAML in a real browser (Chromium)", () => {
     page.on("console", (m) => void (/Content Security Policy|Refused to/.test(m.text()) && violations.push(m.text())));
     await page.goto(`${base}/saml/idp-init?sp=${encodeURIComponent("urn:amazon:webservices")}`);
     assert.match(page.url(), /\/login\?return_to=/);
+    // keyboard only: the login page autofocuses the username field; wait until it has the focus
+    // (typing earlier, while a slow machine is still applying autofocus, would type into nothing)
+    await page.waitForFunction(() => document.activeElement?.getAttribute("name") === "username");
     await page.keyboard.type("alice");
     await page.keyboard.press("Tab");
     await page.keyboard.type("demo-password");
