@@ -6,6 +6,7 @@ import { toDomainError } from "../directory/db-errors.ts";
 import { certificateProblem, oidcProviderArnProblem, parseOidcProviderArn, parseSamlProviderArn, samlProviderArnProblem, urlProblem } from "../directory/index.ts";
 import { Conflict, Invalid, NotFound } from "../errors.ts";
 import type { PrismaClient } from "../generated/prisma/client.ts";
+import { notifyProvidersChanged } from "../sts/providers/index.ts";
 
 export interface StsProvider {
   id: string;
@@ -68,6 +69,7 @@ export class StsProviderStore {
     const data = providerInput(input);
     return this.tx(async (tx) => {
       const row = await tx.stsIdentityProvider.create({ data });
+      await notifyProvidersChanged(tx, row.arn);
       await this.audit.record({ actor, action: "sts.provider.create", target: `sts_provider:${row.id}`, outcome: "success", details: { arn: row.arn } }, tx);
       return toProvider(row);
     });
@@ -80,6 +82,7 @@ export class StsProviderStore {
     return this.tx(async (tx) => {
       const res = await tx.stsIdentityProvider.updateMany({ where: { id, version }, data: { issuer: data.issuer, certificates: data.certificates, clientIds: data.clientIds, version: { increment: 1 } } });
       if (res.count !== 1) throw new Conflict("This identity provider was changed by someone else; reload and try again.");
+      await notifyProvidersChanged(tx, current.arn);
       await this.audit.record({ actor, action: "sts.provider.update", target: `sts_provider:${id}`, outcome: "success", details: { arn: current.arn } }, tx);
       return toProvider(await tx.stsIdentityProvider.findUniqueOrThrow({ where: { id } }));
     });
@@ -91,6 +94,7 @@ export class StsProviderStore {
     await this.tx(async (tx) => {
       const res = await tx.stsIdentityProvider.deleteMany({ where: { id, version } });
       if (res.count !== 1) throw new Conflict("This identity provider was changed by someone else; reload and try again.");
+      await notifyProvidersChanged(tx, current.arn);
       await this.audit.record({ actor, action: "sts.provider.delete", target: `sts_provider:${id}`, outcome: "success", details: { arn: current.arn } }, tx);
     });
   }

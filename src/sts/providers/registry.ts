@@ -12,6 +12,15 @@ import { localResolver, RemoteJwksCache } from "./oidc/jwks.ts";
 import { parseIdpMetadata } from "./saml/index.ts";
 
 export const PROVIDERS_CHANNEL = "idp_sts_providers";
+
+/**
+ * Every write to sts_identity_providers calls this inside its transaction: at commit, every
+ * instance's registry (this one's too) drops its cache, so a changed or deleted provider is never
+ * trusted from a stale copy.
+ */
+export async function notifyProvidersChanged(tx: Pick<PrismaClient, "$executeRaw">, arn: string): Promise<void> {
+  await tx.$executeRaw`SELECT pg_notify(${PROVIDERS_CHANNEL}, ${arn})`;
+}
 const MISS_RELOAD_MS = 5_000;
 
 export interface ProviderRecord {
@@ -122,7 +131,7 @@ export class ProviderRegistry {
     const { prisma } = this.opts;
     const n = await prisma.$transaction(async (tx) => {
       const res = await tx.stsIdentityProvider.deleteMany({ where: { arn, builtIn: false } });
-      await tx.$executeRaw`SELECT pg_notify(${PROVIDERS_CHANNEL}, ${arn})`;
+      await notifyProvidersChanged(tx, arn);
       return res.count;
     });
     this.#loaded = undefined;
@@ -133,7 +142,7 @@ export class ProviderRegistry {
     const { prisma } = this.opts;
     const created = await prisma.$transaction(async (tx) => {
       const res = await tx.stsIdentityProvider.createMany({ data: [p], skipDuplicates: true });
-      await tx.$executeRaw`SELECT pg_notify(${PROVIDERS_CHANNEL}, ${p.arn})`;
+      await notifyProvidersChanged(tx, p.arn);
       return res.count;
     });
     this.#loaded = undefined;
