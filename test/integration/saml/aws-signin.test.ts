@@ -7,13 +7,22 @@ import { startTestApp, type TestApp } from "../../helpers/app.ts";
 import { testBackends } from "../../helpers/db.ts";
 import { Browser, csrfFrom, inputValue, login } from "../../helpers/browser.ts";
 import { StsExchangeError, type AssumeRoleWithSamlInput, type FederationExchange } from "../../../src/sts/exchange.ts";
-import { UnavailableExchange } from "../../../src/sts/unavailable-exchange.ts";
 import { decodeEntities, testKey } from "../../helpers/saml.ts";
 import { AWS_ACS, SP_ID, registerSp, samlResponseXml } from "./setup.ts";
 
 const ACCOUNT = "111122223333";
 const PROVIDER = `arn:aws:iam::${ACCOUNT}:saml-provider/idp-gateway`;
 const EXPIRES = new Date("2026-12-01T01:00:00Z");
+
+/** An STS that is down: every exchange refused with ServiceUnavailable (503). */
+class UnavailableExchange implements FederationExchange {
+  async assumeRoleWithSAML(): Promise<never> {
+    throw new StsExchangeError("ServiceUnavailable", "the STS backend is not configured", 503);
+  }
+  async assumeRoleWithWebIdentity(): Promise<never> {
+    throw new StsExchangeError("ServiceUnavailable", "the STS backend is not configured", 503);
+  }
+}
 
 class FakeExchange implements FederationExchange {
   calls: AssumeRoleWithSamlInput[] = [];
