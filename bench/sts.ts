@@ -34,6 +34,10 @@ const { values } = parseArgs({
     duration: { type: "string", default: "10" },
     warmup: { type: "string", default: "2" },
     connections: { type: "string", default: "32" },
+    // which exchanges to run (both by default)
+    only: { type: "string", default: "both" },
+    // write a V8 CPU profile of the gateway into this folder (for chrome://inspect or speedscope)
+    "cpu-prof": { type: "string" },
   },
 });
 const durationMs = Number(values.duration) * 1000;
@@ -134,7 +138,9 @@ function form(params: Record<string, string>): string {
 
 async function runOne(database: BenchDatabase): Promise<StsBenchResult[]> {
   const prep = await prepare(database);
-  const gateway = await startGateway(database, { port: prep.port, env: prep.env });
+  const cpuProf = values["cpu-prof"];
+  const nodeArgs = cpuProf ? ["--max-semi-space-size=2", "--cpu-prof", `--cpu-prof-dir=${path.resolve(cpuProf)}`] : undefined;
+  const gateway = await startGateway(database, { port: prep.port, env: prep.env, nodeArgs });
   const out: StsBenchResult[] = [];
   try {
     await new Promise((r) => setTimeout(r, 1000));
@@ -146,28 +152,31 @@ async function runOne(database: BenchDatabase): Promise<StsBenchResult[]> {
       if (res.status !== 200) throw new Error(`STS answered ${res.status}: ${res.body.slice(0, 300)}`);
     };
 
-    // web identity: tokens are not one-time (AWS has no jti check), a few distinct ones suffice
-    const tokens = await Promise.all(Array.from({ length: 16 }, () => mintIdToken(prep.services, { claims: { exp: Math.floor(Date.now() / 1000) + 3600 } })));
-    const webBodies = tokens.map((t, i) => form({ Action: "AssumeRoleWithWebIdentity", RoleArn: ENGINEER, RoleSessionName: `bench-${i}`, WebIdentityToken: t }));
-    let sampler = sampleRss(gateway.pid);
-    let i = 0;
-    const web = await runLoad({ connections, durationMs, warmupMs, maxIterations: 1e7 }, (_vu, agent) => post(agent, webBodies[i++ % webBodies.length]!));
-    out.push({ bench: "sts-web-identity", database, connections, load: web, rs256, ratioToRs256: round(web.perSecond / rs256.perSecond), rss: { idleMb: idle.rssMb, peakMb: await sampler.stop() } });
-
-    // SAML: one fresh assertion per request (replay protection is on)
-    const expected = Math.ceil(((durationMs + warmupMs) / 1000) * 1600);
-    const t0 = performance.now();
-    const samlBodies: string[] = [];
-    for (let k = 0; k < expected; k++) samlBodies.push(form({ Action: "AssumeRoleWithSAML", RoleArn: ENGINEER, PrincipalArn: SAML_PROVIDER, SAMLAssertion: mintSamlResponse(prep.services, { lifetime: 600 }) }));
-    console.error(`  minted ${expected} SAML responses in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    sampler = sampleRss(gateway.pid);
-    let j = 0;
-    const saml = await runLoad({ connections, durationMs, warmupMs, maxIterations: expected }, (_vu, agent) => {
-      const body = samlBodies[j++];
-      if (!body) return Promise.reject(new Error("out of pre-minted assertions"));
-      return post(agent, body);
-    });
-    out.push({ bench: "sts-saml", database, connections, load: saml, rs256, ratioToRs256: round(saml.perSecond / rs256.perSecond), rss: { idleMb: idle.rssMb, peakMb: await sampler.stop() } });
+    if (values.only !== "saml") {
+      // web identity: tokens are not one-time (AWS has no jti check), a few distinct ones suffice
+      const tokens = await Promise.all(Array.from({ length: 16 }, () => mintIdToken(prep.services, { claims: { exp: Math.floor(Date.now() / 1000) + 3600 } })));
+      const webBodies = tokens.map((t, i) => form({ Action: "AssumeRoleWithWebIdentity", RoleArn: ENGINEER, RoleSessionName: `bench-${i}`, WebIdentityToken: t }));
+      const sampler = sampleRss(gateway.pid);
+      let i = 0;
+      const web = await runLoad({ connections, durationMs, warmupMs, maxIterations: 1e7 }, (_vu, agent) => post(agent, webBodies[i++ % webBodies.length]!));
+      out.push({ bench: "sts-web-identity", database, connections, load: web, rs256, ratioToRs256: round(web.perSecond / rs256.perSecond), rss: { idleMb: idle.rssMb, peakMb: await sampler.stop() } });
+    }
+    if (values.only !== "web") {
+      // SAML: one fresh assertion per request (replay protection is on)
+      const expected = Math.ceil(((durationMs + warmupMs) / 1000) * 1600);
+      const t0 = performance.now();
+      const samlBodies: string[] = [];
+      for (let k = 0; k < expected; k++) samlBodies.push(form({ Action: "AssumeRoleWithSAML", RoleArn: ENGINEER, PrincipalArn: SAML_PROVIDER, SAMLAssertion: mintSamlResponse(prep.services, { lifetime: 600 }) }));
+      console.error(`  minted ${expected} SAML responses in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      const sampler = sampleRss(gateway.pid);
+      let j = 0;
+      const saml = await runLoad({ connections, durationMs, warmupMs, maxIterations: expected }, (_vu, agent) => {
+        const body = samlBodies[j++];
+        if (!body) return Promise.reject(new Error("out of pre-minted assertions"));
+        return post(agent, body);
+      });
+      out.push({ bench: "sts-saml", database, connections, load: saml, rs256, ratioToRs256: round(saml.perSecond / rs256.perSecond), rss: { idleMb: idle.rssMb, peakMb: await sampler.stop() } });
+    }
   } finally {
     await gateway.stop();
     await prep.close();
