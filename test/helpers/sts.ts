@@ -117,6 +117,8 @@ export interface SignOptions {
   transforms?: string[];
   /** embed the certificate in KeyInfo (default true) */
   keyInfo?: boolean;
+  /** InclusiveNamespaces PrefixList on both exc-c14n steps (SignedInfo and the reference) */
+  prefixList?: string[];
 }
 
 /** Signs the Assertion (default) or the Response with the key service's active key. */
@@ -130,9 +132,10 @@ export function signSaml(services: Services, xml: string, o: SignOptions = {}): 
     signatureAlgorithm: o.signatureAlgorithm ?? RSA_SHA256,
     canonicalizationAlgorithm: o.canonicalization ?? EXC_C14N,
     getKeyInfoContent: o.keyInfo === false ? () => null : SignedXml.getKeyInfoContent,
+    inclusiveNamespacesPrefixList: o.prefixList,
   });
   const target = o.target === "response" ? "/*[local-name(.)='Response']" : "//*[local-name(.)='Assertion']";
-  sig.addReference({ xpath: target, transforms: o.transforms ?? [ENVELOPED, EXC_C14N], digestAlgorithm: o.digestAlgorithm ?? SHA256 });
+  sig.addReference({ xpath: target, transforms: o.transforms ?? [ENVELOPED, EXC_C14N], digestAlgorithm: o.digestAlgorithm ?? SHA256, inclusiveNamespacesPrefixList: o.prefixList });
   sig.computeSignature(xml, { location: { reference: `${target}/*[local-name(.)='Issuer']`, action: "after" } });
   return sig.getSignedXml();
 }

@@ -63,6 +63,8 @@ for (const backend of testBackends()) {
         ["response signed", () => signed({}, { target: "response" })],
         ["response and assertion signed", () => bothSigned()],
         ["no KeyInfo (the provider's certificate is used)", () => signed({}, { keyInfo: false })],
+        ["InclusiveNamespaces PrefixList pulling a namespace from the Response", () =>
+          signSaml(t.services, samlResponseXml(base).replace("<samlp:Response ", '<samlp:Response xmlns:xs="http://www.w3.org/2001/XMLSchema" '), { prefixList: ["xs"] })],
         ["RSA-SHA512 with SHA-512 digests", () => signed({}, { signatureAlgorithm: "http://www.w3.org/2001/04/xmldsig-more#rsa-sha512", digestAlgorithm: "http://www.w3.org/2001/04/xmlenc#sha512" })],
       ] as const) {
         test(name, async () => {

@@ -7,17 +7,13 @@
 // - only RSA-SHA256/512, SHA-256/512 digests, exclusive C14N without comments, and exactly the
 //   transforms [enveloped-signature, exc-c14n];
 // - keys come only from the provider's certificates (KeyInfo is never trusted);
-// - the assertion the caller reads is re-parsed from xml-crypto's getSignedReferences() output,
-//   i.e. from the bytes the signature covered, never from the original tree.
+// - the assertion the caller reads is re-parsed from the canonical octets the digest covered
+//   (xmldsig.ts), never read from the original tree.
 import { createPublicKey, type KeyObject } from "node:crypto";
-import { SignedXml } from "xml-crypto";
 import { StsErrors } from "../../protocol/index.ts";
-import { NS, child, children, descendants, is, parseXml, type XElement } from "./xml.ts";
+import { NS, children, descendants, is, parseXml, type XElement } from "./xml.ts";
+import { SignatureProfileError, verifyEnvelopedSignature } from "./xmldsig.ts";
 
-const EXC_C14N = "http://www.w3.org/2001/10/xml-exc-c14n#";
-const ENVELOPED = "http://www.w3.org/2000/09/xmldsig#enveloped-signature";
-const SIGNATURE_ALGORITHMS = new Set(["http://www.w3.org/2001/04/xmldsig-more#rsa-sha256", "http://www.w3.org/2001/04/xmldsig-more#rsa-sha512"]);
-const DIGEST_ALGORITHMS = new Set(["http://www.w3.org/2001/04/xmlenc#sha256", "http://www.w3.org/2001/04/xmlenc#sha512"]);
 const ID = /^[A-Za-z_][\w.-]{0,255}$/;
 
 const invalid = (msg = "Response signature invalid") => StsErrors.invalidIdentityToken(msg);
@@ -54,7 +50,7 @@ export function verifySamlSignature(xml: string, certificatesPem: readonly strin
   let signedAssertion: XElement | undefined;
   let signedResponse: XElement | undefined;
   if (onResponse[0]) {
-    const signed = verifyOne(xml, onResponse[0], response, certificatesPem);
+    const signed = verifyOne(onResponse[0], response, certificatesPem);
     if (!is(signed, NS.samlp, "Response")) throw invalid();
     const inner = children(signed, NS.saml, "Assertion");
     if (inner.length !== 1) throw invalid();
@@ -62,7 +58,7 @@ export function verifySamlSignature(xml: string, certificatesPem: readonly strin
     signedAssertion = inner[0];
   }
   if (onAssertion[0]) {
-    const signed = verifyOne(xml, onAssertion[0], assertion, certificatesPem);
+    const signed = verifyOne(onAssertion[0], assertion, certificatesPem);
     if (!is(signed, NS.saml, "Assertion")) throw invalid();
     signedAssertion = signed;
   }
@@ -70,28 +66,22 @@ export function verifySamlSignature(xml: string, certificatesPem: readonly strin
 }
 
 /** Verifies one enveloped signature over `parent`; returns the signed element, re-parsed. */
-function verifyOne(xml: string, signature: XElement, parent: XElement, certificatesPem: readonly string[]): XElement {
+function verifyOne(signature: XElement, parent: XElement, certificatesPem: readonly string[]): XElement {
   const id = parent.getAttribute("ID") ?? "";
   if (!ID.test(id)) throw invalid("Invalid SAML response: missing or malformed ID.");
-  checkProfile(signature, id);
-  for (const cert of candidates(signature, certificatesPem)) {
-    const sx = new SignedXml({ publicCert: publicKey(cert) as unknown as string, getCertFromKeyInfo: () => null });
-    sx.loadSignature(signature as unknown as string); // an xmldom node (typed loosely here, see xml.ts)
-    let ok = false;
-    try {
-      ok = sx.checkSignature(xml);
-    } catch {
-      ok = false;
-    }
-    if (!ok) continue;
-    const refs = sx.getSignedReferences();
-    if (refs.length !== 1) throw invalid();
-    const signedDoc = parseXml(refs[0]!);
-    const signed = signedDoc.documentElement!;
-    if (signed.getAttribute("ID") !== id || signed.localName !== parent.localName) throw invalid();
-    return signed;
+  if (children(signature, NS.ds, "Object").length > 0) throw invalid("Response signature invalid: ds:Object is not allowed.");
+  let octets: string | undefined;
+  try {
+    const keys = candidates(signature, certificatesPem).map(publicKey).filter((k) => k.asymmetricKeyType === "rsa");
+    octets = verifyEnvelopedSignature(parent, signature, keys);
+  } catch (err) {
+    if (err instanceof SignatureProfileError) throw invalid(`Response signature invalid: ${err.message}`);
+    throw err;
   }
-  throw invalid();
+  if (octets === undefined) throw invalid();
+  const signed = parseXml(octets).documentElement!;
+  if (signed.getAttribute("ID") !== id || signed.localName !== parent.localName || signed.namespaceURI !== parent.namespaceURI) throw invalid();
+  return signed;
 }
 
 const keyCache = new Map<string, KeyObject>();
@@ -116,25 +106,4 @@ function candidates(signature: XElement, certificatesPem: readonly string[]): re
   const body = (pem: string) => pem.replace(/-----[^-]+-----|\s+/g, "");
   const i = certificatesPem.findIndex((c) => body(c) === hinted);
   return i <= 0 ? certificatesPem : [certificatesPem[i]!, ...certificatesPem.filter((_, k) => k !== i)];
-}
-
-/** The only signature shape a SAML IdP needs to produce (SAML bindings §5.4). */
-function checkProfile(signature: XElement, id: string): void {
-  const signedInfo = children(signature, NS.ds, "SignedInfo");
-  if (signedInfo.length !== 1) throw invalid("Response signature invalid: exactly one SignedInfo is required.");
-  if (children(signature, NS.ds, "Object").length > 0) throw invalid("Response signature invalid: ds:Object is not allowed.");
-  const si = signedInfo[0]!;
-  const alg = (local: string, parent: XElement = si) => child(parent, NS.ds, local)?.getAttribute("Algorithm") ?? "";
-  if (alg("CanonicalizationMethod") !== EXC_C14N) throw invalid("Response signature invalid: canonicalization must be exclusive C14N without comments.");
-  if (!SIGNATURE_ALGORITHMS.has(alg("SignatureMethod"))) throw invalid("Response signature invalid: signature algorithm not allowed.");
-  const refs = children(si, NS.ds, "Reference");
-  if (refs.length !== 1) throw invalid("Response signature invalid: exactly one Reference is required.");
-  const ref = refs[0]!;
-  if (ref.getAttribute("URI") !== `#${id}`) throw invalid("Response signature invalid: the Reference must point at the signed element.");
-  if (!DIGEST_ALGORITHMS.has(alg("DigestMethod", ref))) throw invalid("Response signature invalid: digest algorithm not allowed.");
-  const transforms = child(ref, NS.ds, "Transforms");
-  const list = transforms ? children(transforms, NS.ds, "Transform").map((t) => t.getAttribute("Algorithm")) : [];
-  if (list.length !== 2 || list[0] !== ENVELOPED || list[1] !== EXC_C14N) {
-    throw invalid("Response signature invalid: transforms must be enveloped-signature then exclusive C14N.");
-  }
 }
