@@ -5,8 +5,9 @@
 //   npx tsx bench/sts.ts [--db embedded|postgres|both] [--duration s] [--connections n]
 // The bench prepares the gateway's database itself (migrations, keys, demo seed) with the master
 // key it then gives the server, so it holds the built-in IdP's active key and can mint ID tokens
-// and SAML responses exactly as the IdP would. SAML replay protection stays on: every SAML
-// request carries a fresh assertion, minted before the load starts.
+// and SAML responses exactly as the IdP would (the IdP's own response builder, assertion signed,
+// as for the demo AWS app). SAML replay protection stays on: every SAML request carries a fresh
+// assertion, minted before the load starts.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 import { createSign, createVerify, generateKeyPairSync, randomBytes } from "node:crypto";
 import { mkdtemp, mkdir, writeFile } from "node:fs/promises";
@@ -20,10 +21,12 @@ import { openDatabase } from "../src/db/index.ts";
 import { createLogger } from "../src/http/index.ts";
 import { seedDemoIfEmpty } from "../src/seed/index.ts";
 import { createServices, type Services } from "../src/services.ts";
-import { mintIdToken, mintSamlResponse, ENGINEER, SAML_PROVIDER } from "../test/helpers/sts.ts";
+import { encodeAwsAttributes } from "../src/saml/aws-profile.ts";
+import { buildResponse, newId } from "../src/saml/response.ts";
+import { AWS_RECIPIENT, aliceIdentity, mintIdToken, ENGINEER, SAML_PROVIDER } from "../test/helpers/sts.ts";
 import { BENCH_ADMIN_URL, ROOT, freePort, postgresReachable, startGateway, type BenchDatabase } from "./lib/gateway.ts";
-import { request } from "./lib/http.ts";
-import { runLoad, type LoadResult } from "./lib/load.ts";
+import { blast } from "./lib/blast.ts";
+import type { LoadResult } from "./lib/load.ts";
 import { readRss, sampleRss } from "./lib/proc.ts";
 
 const TARGETS = { webIdentityPerSecond: 2000, samlPerSecond: 1000, p99Ms: 50 };
@@ -58,6 +61,27 @@ function measureRs256(ms = 2000): { perSecondPerCore: number; perSecond: number 
   }
   const perSecondPerCore = n / ((performance.now() - start) / 1000);
   return { perSecondPerCore: Math.round(perSecondPerCore), perSecond: Math.round(perSecondPerCore * os.availableParallelism()) };
+}
+
+/** A base64 SAML response for alice to AWS, as the IdP's /saml/idp-init would issue it. */
+async function mintIdpResponse(services: Services): Promise<string> {
+  const baseUrl = services.config.baseUrl;
+  const identity = aliceIdentity(baseUrl);
+  const built = await buildResponse({
+    issuer: baseUrl,
+    acsUrl: AWS_RECIPIENT,
+    audience: "urn:amazon:webservices",
+    nameId: identity.subject,
+    nameIdFormat: identity.subjectFormat,
+    attributes: encodeAwsAttributes(identity),
+    authnInstant: identity.authTime,
+    mfa: false,
+    sessionIndex: newId(),
+    now: new Date(),
+    signMode: "assertion",
+    signer: services.keys.activeKey(),
+  });
+  return Buffer.from(built.xml, "utf8").toString("base64");
 }
 
 interface Prepared {
@@ -147,10 +171,6 @@ async function runOne(database: BenchDatabase): Promise<StsBenchResult[]> {
     const idle = await readRss(gateway.pid);
     const rs256 = measureRs256();
     const url = new URL("/sts", gateway.baseUrl);
-    const post = async (agent: import("node:http").Agent, body: string) => {
-      const res = await request(agent, url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", "content-length": String(Buffer.byteLength(body)) }, body });
-      if (res.status !== 200) throw new Error(`STS answered ${res.status}: ${res.body.slice(0, 300)}`);
-    };
 
     if (values.only !== "saml") {
       // web identity: tokens are not one-time (AWS has no jti check), a few distinct ones suffice
@@ -158,7 +178,7 @@ async function runOne(database: BenchDatabase): Promise<StsBenchResult[]> {
       const webBodies = tokens.map((t, i) => form({ Action: "AssumeRoleWithWebIdentity", RoleArn: ENGINEER, RoleSessionName: `bench-${i}`, WebIdentityToken: t }));
       const sampler = sampleRss(gateway.pid);
       let i = 0;
-      const web = await runLoad({ connections, durationMs, warmupMs, maxIterations: 1e7 }, (_vu, agent) => post(agent, webBodies[i++ % webBodies.length]!));
+      const web = await blast({ url, connections, durationMs, warmupMs, nextBody: () => webBodies[i++ % webBodies.length]! });
       out.push({ bench: "sts-web-identity", database, connections, load: web, rs256, ratioToRs256: round(web.perSecond / rs256.perSecond), rss: { idleMb: idle.rssMb, peakMb: await sampler.stop() } });
     }
     if (values.only !== "web") {
@@ -166,15 +186,11 @@ async function runOne(database: BenchDatabase): Promise<StsBenchResult[]> {
       const expected = Math.ceil(((durationMs + warmupMs) / 1000) * 1600);
       const t0 = performance.now();
       const samlBodies: string[] = [];
-      for (let k = 0; k < expected; k++) samlBodies.push(form({ Action: "AssumeRoleWithSAML", RoleArn: ENGINEER, PrincipalArn: SAML_PROVIDER, SAMLAssertion: mintSamlResponse(prep.services, { lifetime: 600 }) }));
+      for (let k = 0; k < expected; k++) samlBodies.push(form({ Action: "AssumeRoleWithSAML", RoleArn: ENGINEER, PrincipalArn: SAML_PROVIDER, SAMLAssertion: await mintIdpResponse(prep.services) }));
       console.error(`  minted ${expected} SAML responses in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
       const sampler = sampleRss(gateway.pid);
       let j = 0;
-      const saml = await runLoad({ connections, durationMs, warmupMs, maxIterations: expected }, (_vu, agent) => {
-        const body = samlBodies[j++];
-        if (!body) return Promise.reject(new Error("out of pre-minted assertions"));
-        return post(agent, body);
-      });
+      const saml = await blast({ url, connections, durationMs, warmupMs, nextBody: () => samlBodies[j++] ?? "out-of-pre-minted-assertions" });
       out.push({ bench: "sts-saml", database, connections, load: saml, rs256, ratioToRs256: round(saml.perSecond / rs256.perSecond), rss: { idleMb: idle.rssMb, peakMb: await sampler.stop() } });
     }
   } finally {
@@ -197,10 +213,10 @@ for (const db of dbs) {
   results.push(...(await runOne(db)));
 }
 console.log(`\n${os.availableParallelism()} cores, ${os.cpus()[0]?.model ?? "unknown CPU"}, Node ${process.version}`);
-console.log("bench              database  conns    req/s   p50 ms   p99 ms  errors  RS256 verify/s  ratio  idle MB  peak MB");
+console.log("bench              database  conns    req/s   p50 ms   p99 ms  errors  RS256 verify/s  ratio  idle MB  peak MB  client CPU");
 for (const r of results) {
   console.log(
-    [r.bench.padEnd(18), r.database.padEnd(8), String(r.connections).padStart(5), r.load.perSecond.toFixed(0).padStart(8), r.load.latency.p50.toFixed(1).padStart(8), r.load.latency.p99.toFixed(1).padStart(8), String(r.load.errors).padStart(7), String(r.rs256.perSecond).padStart(15), `${(r.ratioToRs256 * 100).toFixed(1)}%`.padStart(6), r.rss.idleMb.toFixed(0).padStart(8), r.rss.peakMb.toFixed(0).padStart(8)].join(" "),
+    [r.bench.padEnd(18), r.database.padEnd(8), String(r.connections).padStart(5), r.load.perSecond.toFixed(0).padStart(8), r.load.latency.p50.toFixed(1).padStart(8), r.load.latency.p99.toFixed(1).padStart(8), String(r.load.errors).padStart(7), String(r.rs256.perSecond).padStart(15), `${(r.ratioToRs256 * 100).toFixed(1)}%`.padStart(6), r.rss.idleMb.toFixed(0).padStart(8), r.rss.peakMb.toFixed(0).padStart(8), `${r.load.clientCpuPercent ?? "?"}%`.padStart(11)].join(" "),
   );
   if (r.load.errors) console.log(`  errors: ${r.load.firstErrors.join("; ")}`);
 }

@@ -20,6 +20,8 @@ export interface LoadResult {
   firstErrors: string[];
   seconds: number;
   perSecond: number;
+  /** CPU the load generator itself used in the measured period, % of one core (where measured) */
+  clientCpuPercent?: number;
   latency: LatencySummary;
 }
 

@@ -1,0 +1,58 @@
+// Closed-loop load for single-request benches (one POST = one unit of work),
+// driven by autocannon: its own HTTP/1.1 writer and parser cost the client a fraction of what
+// node:http's Agent does, which matters when client and server share a 2-core machine. The
+// multi-step benches (login, SAML IdP) keep lib/load.ts, which follows redirects and cookies.
+// Every non-2xx answer counts as an error; the first bodies of failures are reported.
+import autocannon from "autocannon";
+import type { LoadResult } from "./load.ts";
+
+export interface BlastOptions {
+  url: URL;
+  connections: number;
+  durationMs: number;
+  warmupMs: number;
+  /** the next request body (form-encoded); called once per request sent */
+  nextBody: () => string;
+  /** stop after this many requests in the measured period (e.g. a finite set of one-time bodies) */
+  amount?: number;
+}
+
+export async function blast(o: BlastOptions): Promise<LoadResult> {
+  const firstErrors: string[] = [];
+  const request = {
+    method: "POST" as const,
+    path: o.url.pathname,
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    setupRequest: (req: { body?: string }) => ({ ...req, body: o.nextBody() }),
+    onResponse: (status: number, body: string) => {
+      if (status >= 300 && firstErrors.length < 5) firstErrors.push(`HTTP ${status}: ${body.slice(0, 200)}`);
+    },
+  };
+  const base = { url: o.url.origin, connections: o.connections, requests: [request], pipelining: 1 };
+  if (o.warmupMs > 0) await run({ ...base, duration: o.warmupMs / 1000 });
+  const cpu0 = process.cpuUsage();
+  const r = await run({ ...base, ...(o.amount ? { amount: o.amount } : { duration: o.durationMs / 1000 }) });
+  const cpu = process.cpuUsage(cpu0);
+  const lat = r.latency;
+  const ok = r["2xx"];
+  const seconds = r.duration;
+  return {
+    iterations: ok,
+    warmupIterations: 0,
+    errors: r.non2xx + r.errors + r.timeouts,
+    firstErrors,
+    seconds: Math.round(seconds * 100) / 100,
+    perSecond: seconds > 0 ? Math.round((ok / seconds) * 10) / 10 : 0,
+    // autocannon's histogram has p90 and p97.5 but no p95
+    clientCpuPercent: Math.round(((cpu.user + cpu.system) / 1e4 / r.duration) * 10) / 10,
+    latency: { count: ok, mean: round(lat.average), p50: round(lat.p50), p95: NaN, p99: round(lat.p99), max: round(lat.max) },
+  };
+}
+
+const round = (n: number) => Math.round(n * 10) / 10;
+
+function run(opts: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)));
+  });
+}
