@@ -3,6 +3,7 @@
 // next to the machine's RS256 verifications/s measured in the same run (every exchange costs one
 // RS256 verification, so exchanges/s cannot exceed it).
 //   npx tsx bench/sts.ts [--db embedded|postgres|both] [--duration s] [--connections n]
+//                        [--only web|saml] [--cpu-prof dir] [--node-args="--max-semi-space-size=16"]
 // The bench prepares the gateway's database itself (migrations, keys, demo seed) with the master
 // key it then gives the server, so it holds the built-in IdP's active key and can mint ID tokens
 // and SAML responses exactly as the IdP would (the IdP's own response builder, assertion signed,
@@ -24,10 +25,10 @@ import { createServices, type Services } from "../src/services.ts";
 import { encodeAwsAttributes } from "../src/saml/aws-profile.ts";
 import { buildResponse, newId } from "../src/saml/response.ts";
 import { AWS_RECIPIENT, aliceIdentity, mintIdToken, ENGINEER, SAML_PROVIDER } from "../test/helpers/sts.ts";
-import { BENCH_ADMIN_URL, ROOT, freePort, postgresReachable, startGateway, type BenchDatabase } from "./lib/gateway.ts";
+import { BENCH_ADMIN_URL, GATEWAY_NODE_ARGS, ROOT, freePort, postgresReachable, startGateway, type BenchDatabase } from "./lib/gateway.ts";
 import { blast } from "./lib/blast.ts";
 import type { LoadResult } from "./lib/load.ts";
-import { readRss, sampleRss } from "./lib/proc.ts";
+import { readCpuMs, readMainThreadCpuMs, readRss, sampleRss } from "./lib/proc.ts";
 
 const TARGETS = { webIdentityPerSecond: 2000, samlPerSecond: 1000, p99Ms: 50 };
 
@@ -41,6 +42,8 @@ const { values } = parseArgs({
     only: { type: "string", default: "both" },
     // write a V8 CPU profile of the gateway into this folder (for chrome://inspect or speedscope)
     "cpu-prof": { type: "string" },
+    // the gateway's node flags instead of npm start's (e.g. "--max-semi-space-size=16"), to compare
+    "node-args": { type: "string" },
   },
 });
 const durationMs = Number(values.duration) * 1000;
@@ -154,6 +157,8 @@ interface StsBenchResult {
   rs256: { perSecond: number; perSecondPerCore: number };
   ratioToRs256: number;
   rss: { idleMb: number; peakMb: number };
+  /** gateway CPU per answered request (warm-up included), ms: its main thread, and all its threads */
+  cpuMsPerRequest: { main: number; process: number };
 }
 
 function form(params: Record<string, string>): string {
@@ -163,7 +168,8 @@ function form(params: Record<string, string>): string {
 async function runOne(database: BenchDatabase): Promise<StsBenchResult[]> {
   const prep = await prepare(database);
   const cpuProf = values["cpu-prof"];
-  const nodeArgs = cpuProf ? ["--max-semi-space-size=2", "--cpu-prof", `--cpu-prof-dir=${path.resolve(cpuProf)}`] : undefined;
+  const baseArgs = values["node-args"] === undefined ? GATEWAY_NODE_ARGS : values["node-args"].split(/\s+/).filter(Boolean);
+  const nodeArgs = [...baseArgs, ...(cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(cpuProf)}`] : [])];
   const gateway = await startGateway(database, { port: prep.port, env: prep.env, nodeArgs });
   const out: StsBenchResult[] = [];
   try {
@@ -177,9 +183,11 @@ async function runOne(database: BenchDatabase): Promise<StsBenchResult[]> {
       const tokens = await Promise.all(Array.from({ length: 16 }, () => mintIdToken(prep.services, { claims: { exp: Math.floor(Date.now() / 1000) + 3600 } })));
       const webBodies = tokens.map((t, i) => form({ Action: "AssumeRoleWithWebIdentity", RoleArn: ENGINEER, RoleSessionName: `bench-${i}`, WebIdentityToken: t }));
       const sampler = sampleRss(gateway.pid);
+      const cpu = await cpuMeter(gateway.pid);
       let i = 0;
       const web = await blast({ url, connections, durationMs, warmupMs, nextBody: () => webBodies[i++ % webBodies.length]! });
-      out.push({ bench: "sts-web-identity", database, connections, load: web, rs256, ratioToRs256: round(web.perSecond / rs256.perSecond), rss: { idleMb: idle.rssMb, peakMb: await sampler.stop() } });
+      const cpuMsPerRequest = await cpu.perRequest(web);
+      out.push({ bench: "sts-web-identity", database, connections, load: web, rs256, ratioToRs256: round(web.perSecond / rs256.perSecond), rss: { idleMb: idle.rssMb, peakMb: await sampler.stop() }, cpuMsPerRequest });
     }
     if (values.only !== "web") {
       // SAML: one fresh assertion per request (replay protection is on)
@@ -189,9 +197,11 @@ async function runOne(database: BenchDatabase): Promise<StsBenchResult[]> {
       for (let k = 0; k < expected; k++) samlBodies.push(form({ Action: "AssumeRoleWithSAML", RoleArn: ENGINEER, PrincipalArn: SAML_PROVIDER, SAMLAssertion: await mintIdpResponse(prep.services) }));
       console.error(`  minted ${expected} SAML responses in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
       const sampler = sampleRss(gateway.pid);
+      const cpu = await cpuMeter(gateway.pid);
       let j = 0;
       const saml = await blast({ url, connections, durationMs, warmupMs, nextBody: () => samlBodies[j++] ?? "out-of-pre-minted-assertions" });
-      out.push({ bench: "sts-saml", database, connections, load: saml, rs256, ratioToRs256: round(saml.perSecond / rs256.perSecond), rss: { idleMb: idle.rssMb, peakMb: await sampler.stop() } });
+      const cpuMsPerRequest = await cpu.perRequest(saml);
+      out.push({ bench: "sts-saml", database, connections, load: saml, rs256, ratioToRs256: round(saml.perSecond / rs256.perSecond), rss: { idleMb: idle.rssMb, peakMb: await sampler.stop() }, cpuMsPerRequest });
     }
   } finally {
     await gateway.stop();
@@ -201,6 +211,20 @@ async function runOne(database: BenchDatabase): Promise<StsBenchResult[]> {
 }
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
+
+/**
+ * The gateway's CPU time over one load run, per request: a figure that, unlike req/s, does not
+ * move much when other work shares the machine (clock ticks are 10 ms; a run has seconds of CPU).
+ */
+async function cpuMeter(pid: number) {
+  const [main0, all0] = [await readMainThreadCpuMs(pid), await readCpuMs(pid)];
+  return {
+    async perRequest(load: LoadResult) {
+      const n = load.iterations + load.warmupIterations + load.errors;
+      return { main: round(((await readMainThreadCpuMs(pid)) - main0) / n), process: round(((await readCpuMs(pid)) - all0) / n) };
+    },
+  };
+}
 
 const dbs: BenchDatabase[] = values.db === "both" ? ["embedded", "postgres"] : [values.db as BenchDatabase];
 if (dbs.includes("postgres") && !(await postgresReachable())) {
@@ -213,10 +237,10 @@ for (const db of dbs) {
   results.push(...(await runOne(db)));
 }
 console.log(`\n${os.availableParallelism()} cores, ${os.cpus()[0]?.model ?? "unknown CPU"}, Node ${process.version}`);
-console.log("bench              database  conns    req/s   p50 ms   p99 ms  errors  RS256 verify/s  ratio  idle MB  peak MB  client CPU");
+console.log("bench              database  conns    req/s   p50 ms   p99 ms  errors  RS256 verify/s  ratio  idle MB  peak MB  client CPU  server CPU ms/req main / all threads");
 for (const r of results) {
   console.log(
-    [r.bench.padEnd(18), r.database.padEnd(8), String(r.connections).padStart(5), r.load.perSecond.toFixed(0).padStart(8), r.load.latency.p50.toFixed(1).padStart(8), r.load.latency.p99.toFixed(1).padStart(8), String(r.load.errors).padStart(7), String(r.rs256.perSecond).padStart(15), `${(r.ratioToRs256 * 100).toFixed(1)}%`.padStart(6), r.rss.idleMb.toFixed(0).padStart(8), r.rss.peakMb.toFixed(0).padStart(8), `${r.load.clientCpuPercent ?? "?"}%`.padStart(11)].join(" "),
+    [r.bench.padEnd(18), r.database.padEnd(8), String(r.connections).padStart(5), r.load.perSecond.toFixed(0).padStart(8), r.load.latency.p50.toFixed(1).padStart(8), r.load.latency.p99.toFixed(1).padStart(8), String(r.load.errors).padStart(7), String(r.rs256.perSecond).padStart(15), `${(r.ratioToRs256 * 100).toFixed(1)}%`.padStart(6), r.rss.idleMb.toFixed(0).padStart(8), r.rss.peakMb.toFixed(0).padStart(8), `${r.load.clientCpuPercent ?? "?"}%`.padStart(11), `${r.cpuMsPerRequest.main.toFixed(3).padStart(10)} / ${r.cpuMsPerRequest.process.toFixed(3)}`].join(" "),
   );
   if (r.load.errors) console.log(`  errors: ${r.load.firstErrors.join("; ")}`);
 }

@@ -5,7 +5,10 @@ import type { Services } from "./services.ts";
 import { adminRouter } from "./admin/index.ts";
 import { authRouter, sessionMiddleware } from "./auth/index.ts";
 import { samlRouter } from "./saml/index.ts";
-import { VIEWS_DIR, accessLog, errorHandler, healthRouter, notFound, requestId, securityHeaders } from "./http/index.ts";
+import { VIEWS_DIR, accessLog, errorHandler, healthRouter, machineEndpoint, notFound, requestId, securityHeaders } from "./http/index.ts";
+
+/** what the STS endpoint answers (Express routes HEAD with GET) */
+const STS_METHODS = new Set(["POST", "GET", "HEAD"]);
 
 export interface AppHandle {
   app: Express;
@@ -24,14 +27,16 @@ export function createApp(s: Services): AppHandle {
   // OIDC endpoints machines call (token, introspection, revocation, userinfo, discovery, JWKS): the
   // hot path skips the async request context (and the web session); see OidcService.machineRouter
   app.use(s.oidc.machineRouter(observe));
+  // STS (AWS Query protocol, POST|GET /sts), the same way; it reads the raw body itself (SigV4)
+  // and needs no web session. Other methods and paths under /sts fall through to the 404.
+  const sts = machineEndpoint([...observe, s.sts.handler()], { route: "/sts/" });
+  app.use("/sts", (req, res, next) => (req.path === "/" && STS_METHODS.has(req.method) ? sts(req, res, next) : next()));
   app.use(requestId());
   app.use(...observe);
   app.use("/static", express.static(path.join(VIEWS_DIR, "static"), { maxAge: "1h", index: false }));
   app.use(healthRouter({ db: s.db, metrics: s.metrics, isShuttingDown: () => shuttingDown }));
 
   // --- feature routers (each module exposes a router factory through its index.ts) ---
-  // STS (AWS Query protocol) first: it needs the raw body for SigV4 and no web session.
-  app.use("/sts", s.sts.router());
   // The session middleware comes first: every router below can read res.locals.user/.session.
   app.use(sessionMiddleware(s.auth));
   app.use(authRouter({ auth: s.auth, audit: s.audit, directory: s.directory, render: s.render, consents: s.oidc.consents }));

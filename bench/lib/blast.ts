@@ -29,7 +29,7 @@ export async function blast(o: BlastOptions): Promise<LoadResult> {
     },
   };
   const base = { url: o.url.origin, connections: o.connections, requests: [request], pipelining: 1 };
-  if (o.warmupMs > 0) await run({ ...base, duration: o.warmupMs / 1000 });
+  const warm = o.warmupMs > 0 ? await run({ ...base, duration: o.warmupMs / 1000 }) : undefined;
   const cpu0 = process.cpuUsage();
   const r = await run({ ...base, ...(o.amount ? { amount: o.amount } : { duration: o.durationMs / 1000 }) });
   const cpu = process.cpuUsage(cpu0);
@@ -38,7 +38,7 @@ export async function blast(o: BlastOptions): Promise<LoadResult> {
   const seconds = r.duration;
   return {
     iterations: ok,
-    warmupIterations: 0,
+    warmupIterations: warm ? warm["2xx"] + warm.non2xx : 0,
     errors: r.non2xx + r.errors + r.timeouts,
     firstErrors,
     seconds: Math.round(seconds * 100) / 100,

@@ -57,10 +57,13 @@ async function adminQuery(sql: string): Promise<void> {
   }
 }
 
+/** The runtime flags of `npm start` and the Dockerfile, so the benches measure what users run. */
+export const GATEWAY_NODE_ARGS: readonly string[] = ["--max-semi-space-size=16"];
+
 export interface GatewayOptions {
   /** extra environment for the server (overrides the bench defaults) */
   env?: Record<string, string>;
-  /** extra node flags, e.g. ["--cpu-prof", "--cpu-prof-dir=..."] */
+  /** node flags instead of GATEWAY_NODE_ARGS, e.g. [...GATEWAY_NODE_ARGS, "--cpu-prof", "--cpu-prof-dir=..."] */
   nodeArgs?: string[];
   /** listen here instead of a fresh free port (a bench that prepared data for this base URL) */
   port?: number;
@@ -79,8 +82,7 @@ export async function startGateway(database: BenchDatabase, opts: GatewayOptions
     databaseUrl = u.toString();
   }
   const baseUrl = new URL(`http://127.0.0.1:${port}`);
-  // Same runtime flags as `npm start` and the Dockerfile, so the bench measures what users run.
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? ["--max-semi-space-size=2"]), "--import", "tsx", "src/main.ts"], {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? GATEWAY_NODE_ARGS), "--import", "tsx", "src/main.ts"], {
     cwd: ROOT,
     stdio: ["ignore", "ignore", "pipe"],
     env: {

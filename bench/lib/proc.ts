@@ -36,7 +36,19 @@ export function sampleRss(pid: number, everyMs = 250): { stop(): Promise<number>
 
 /** CPU time (user + system, all threads) a process has used so far, in milliseconds. */
 export async function readCpuMs(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+  return cpuMsOf(`/proc/${pid}/stat`);
+}
+
+/**
+ * CPU time of a process's main thread only (its JavaScript event loop; not libuv's pool, V8's
+ * helper threads or its compiler threads), in milliseconds: what caps one process's throughput.
+ */
+export async function readMainThreadCpuMs(pid: number): Promise<number> {
+  return cpuMsOf(`/proc/${pid}/task/${pid}/stat`);
+}
+
+async function cpuMsOf(statFile: string): Promise<number> {
+  const stat = await readFile(statFile, "utf8");
   // fields after the parenthesised command name; utime and stime are fields 14 and 15 (1-based)
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   const ticks = Number(fields[11]) + Number(fields[12]);

@@ -1,4 +1,5 @@
 export { assignRequestId, requestId } from "./request-id.ts";
+export { machineEndpoint, type MachineEndpointOptions } from "./machine-endpoint.ts";
 export { currentContext, runWithContext, type RequestContext } from "./request-context.ts";
 export { securityHeaders, noStore } from "./security-headers.ts";
 export { createLogger, accessLog, type Logger } from "./logger.ts";

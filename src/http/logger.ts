@@ -18,6 +18,8 @@ export function accessLog(logger: Logger): RequestHandler {
   return (req, res, next) => {
     const start = process.hrtime.bigint();
     res.on("finish", () => {
+      // most deployments log at info or above: skip building a line nobody writes
+      if (res.statusCode < 500 && !logger.isLevelEnabled("debug")) return;
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
       const line = { requestId: res.locals.requestId, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10, ip: req.ip };
       if (res.statusCode >= 500) logger.error(line, "request");

@@ -20,12 +20,16 @@ export class Metrics {
     if (defaults) collectDefaultMetrics({ register: this.registry });
   }
 
-  /** Records count and latency per matched route pattern (never the raw path: unbounded labels). */
+  /**
+   * Records count and latency per matched route pattern (never the raw path: unbounded labels).
+   * Endpoints matched without an Express route name theirs in res.locals.metricsRoute.
+   */
   middleware(): RequestHandler {
     return (req, res, next) => {
       const end = this.httpDuration.startTimer();
       res.on("finish", () => {
-        const route = req.route?.path ? `${req.baseUrl}${req.route.path}` : res.statusCode === 404 ? "unmatched" : req.baseUrl || "other";
+        const named = res.locals.metricsRoute as string | undefined;
+        const route = named ?? (req.route?.path ? `${req.baseUrl}${req.route.path}` : res.statusCode === 404 ? "unmatched" : req.baseUrl || "other");
         end({ method: req.method, route });
         this.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
       });

@@ -4,12 +4,21 @@
 // FLUSH_MS after the first queued event, so the STS hot path costs one INSERT (the session) plus a
 // share of a batched one. The router calls onAudit after the response is sent; close() flushes.
 import type { PrismaClient } from "../generated/prisma/client.ts";
+import type { RawExec } from "./credentials/index.ts";
 import type { StsAuditEvent, StsLogger } from "./protocol/index.ts";
 
 const FLUSH_MS = 25;
 const MAX_BATCH = 500;
 /** beyond this many queued events new ones are dropped (and counted in the log), never the process */
 const MAX_QUEUE = 50_000;
+
+const INSERT_BATCH = {
+  name: "sts_audit_insert",
+  text: `INSERT INTO audit_events (actor, action, target, outcome, source_ip, request_id, details)
+    SELECT actor, action, target, outcome, source_ip, request_id, details
+    FROM jsonb_to_recordset($1::jsonb)
+      AS x(actor text, action text, target text, outcome text, source_ip text, request_id text, details jsonb)`,
+};
 
 const SECRET_DETAILS = new Set(["SAMLAssertion", "WebIdentityToken"]);
 
@@ -29,7 +38,12 @@ export class StsAuditWriter {
   #flushing: Promise<void> = Promise.resolve();
   #dropped = 0;
 
-  constructor(private readonly prisma: PrismaClient, private readonly logger?: StsLogger) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly logger?: StsLogger,
+    /** PostgreSQL: the batch goes through `pg` directly (Prisma compiles every raw query, its JSON parameter included) */
+    private readonly raw?: RawExec,
+  ) {}
 
   record(e: StsAuditEvent): void {
     if (this.#queue.length >= MAX_QUEUE) {
@@ -53,11 +67,9 @@ export class StsAuditWriter {
 
   private async write(batch: Row[]): Promise<void> {
     try {
-      await this.prisma.$executeRaw`
-        INSERT INTO audit_events (actor, action, target, outcome, source_ip, request_id, details)
-        SELECT actor, action, target, outcome, source_ip, request_id, details
-        FROM jsonb_to_recordset(${JSON.stringify(batch)}::jsonb)
-          AS x(actor text, action text, target text, outcome text, source_ip text, request_id text, details jsonb)`;
+      const json = JSON.stringify(batch);
+      if (this.raw) await this.raw(INSERT_BATCH, [json]);
+      else await this.prisma.$executeRawUnsafe(INSERT_BATCH.text, json);
       if (this.#dropped > 0) {
         this.logger?.error({ dropped: this.#dropped }, "STS audit queue overflowed; events were dropped");
         this.#dropped = 0;

@@ -2,7 +2,7 @@
 // their router, the federation exchange for the sign-in pages (local or aws backend), batched
 // CloudTrail-shaped audit, revocation, and a periodic sweep of expired rows.
 import { randomUUID } from "node:crypto";
-import { Router } from "express";
+import type { RequestHandler } from "express";
 import pg from "pg";
 import type { Config } from "../config.ts";
 import type { Database } from "../db/index.ts";
@@ -12,10 +12,10 @@ import type { CryptoBox, KeyService } from "../keys/index.ts";
 import { stsActions, type StsDeps } from "./actions/index.ts";
 import { StsAuditWriter } from "./audit.ts";
 import { AwsFederationExchange, LocalFederationExchange } from "./backends/index.ts";
-import { CredentialStore, createSigV4Verifier, type StsCredential } from "./credentials/index.ts";
+import { CredentialStore, createSigV4Verifier, type RawExec, type StsCredential } from "./credentials/index.ts";
 import type { FederationExchange } from "./exchange.ts";
 import { IamUsers } from "./iam-users.ts";
-import { StsErrors, errorResponse, negotiateFormat, stsRouter, type StsLogger } from "./protocol/index.ts";
+import { StsErrors, errorResponse, negotiateFormat, stsHandler, type StsLogger } from "./protocol/index.ts";
 import { ProviderRegistry } from "./providers/index.ts";
 
 const SWEEP_MS = 10 * 60_000;
@@ -56,7 +56,8 @@ export class StsService {
       this.#pool.on("error", (err) => opts.logger?.error({ err }, "STS database pool error"));
     }
     const pool = this.#pool;
-    this.store = new CredentialStore(prisma, opts.box, pool ? async (sql, params) => (await pool.query(sql, params)).rowCount ?? 0 : undefined);
+    const raw: RawExec | undefined = pool ? async ({ name, text }, values) => (await pool.query({ name, text, values })).rowCount ?? 0 : undefined;
+    this.store = new CredentialStore(prisma, opts.box, raw);
     this.iamUsers = new IamUsers({ prisma, box: opts.box, audit: opts.audit });
     const localAcs = `${opts.config.baseUrl}/aws/saml`;
     this.deps = {
@@ -73,7 +74,7 @@ export class StsService {
       disabledRegions: new Set(opts.config.sts.disabledRegions),
     };
     this.#maxInflight = opts.config.sts.maxInflight;
-    this.#audit = new StsAuditWriter(prisma, opts.logger);
+    this.#audit = new StsAuditWriter(prisma, opts.logger, raw);
     this.federation =
       opts.config.sts.backend === "aws"
         ? new AwsFederationExchange({ region: opts.config.sts.awsRegion, endpoint: opts.config.sts.awsEndpoint })
@@ -87,19 +88,18 @@ export class StsService {
   }
 
   /**
-   * POST/GET handler for the AWS Query protocol (mount at /sts). Requests beyond
-   * IDP_STS_MAX_INFLIGHT in progress get AWS's Throttling ("Rate exceeded", 400) at once instead
-   * of queueing without bound.
+   * The handler of the AWS Query protocol endpoint (app.ts mounts it for POST, GET and HEAD on
+   * /sts). Requests beyond IDP_STS_MAX_INFLIGHT in progress get AWS's Throttling ("Rate
+   * exceeded", 400) at once instead of queueing without bound.
    */
-  router(): Router {
-    const inner = stsRouter({
+  handler(): RequestHandler {
+    const inner = stsHandler({
       actions: stsActions(this.deps),
       verifier: createSigV4Verifier<StsCredential>({ lookup: (id) => this.store.lookup(id) }),
       logger: this.#logger,
       onAudit: (e) => this.#audit.record(e),
     });
-    const outer = Router();
-    outer.use((req, res, next) => {
+    return (req, res, next) => {
       if (this.#inflight >= this.#maxInflight) {
         const requestId = typeof res.locals.requestId === "string" ? res.locals.requestId : randomUUID();
         const wire = errorResponse(StsErrors.throttling(), requestId, negotiateFormat(req.get("accept")));
@@ -108,16 +108,10 @@ export class StsService {
         return;
       }
       this.#inflight++;
-      let done = false;
-      const release = () => {
-        if (!done) (done = true), this.#inflight--;
-      };
-      res.once("finish", release);
-      res.once("close", release);
-      next();
-    });
-    outer.use(inner);
-    return outer;
+      // a response emits "close" once, whether it finished or its connection was lost
+      res.once("close", () => void this.#inflight--);
+      return inner(req, res, next);
+    };
   }
 
   /** AWS "revoke active sessions" for a role (AWSRevokeOlderSessions, aws:TokenIssueTime). */

@@ -13,18 +13,35 @@ function base32(bytes: Uint8Array, length: number): string {
 
 export type AccessKeyKind = "temporary" | "long-term";
 
+const ACCESS_KEY_RANDOM_BYTES = 16;
+const SECRET_BYTES = 30;
+const SESSION_TOKEN_BYTES = 96;
+
 export function newAccessKeyId(kind: AccessKeyKind): string {
-  return (kind === "temporary" ? "ASIA" : "AKIA") + base32(randomBytes(16), 16);
+  return accessKeyId(kind, randomBytes(ACCESS_KEY_RANDOM_BYTES));
 }
 
 /** 40 characters, like AWS secret access keys. */
 export function newSecretAccessKey(): string {
-  return randomBytes(30).toString("base64");
+  return randomBytes(SECRET_BYTES).toString("base64");
 }
 
-/** An opaque bearer string; AWS says to make no assumption about its size. */
-export function newSessionToken(): string {
-  return randomBytes(96).toString("base64");
+/**
+ * A temporary credential (ASIA… key id, secret, session token) from one CSPRNG call. The session
+ * token is an opaque bearer string; AWS says to make no assumption about its size.
+ */
+export function newTemporaryCredential(): { accessKeyId: string; secretAccessKey: string; sessionToken: string } {
+  const r = randomBytes(ACCESS_KEY_RANDOM_BYTES + SECRET_BYTES + SESSION_TOKEN_BYTES);
+  const secretEnd = ACCESS_KEY_RANDOM_BYTES + SECRET_BYTES;
+  return {
+    accessKeyId: accessKeyId("temporary", r.subarray(0, ACCESS_KEY_RANDOM_BYTES)),
+    secretAccessKey: r.subarray(ACCESS_KEY_RANDOM_BYTES, secretEnd).toString("base64"),
+    sessionToken: r.subarray(secretEnd).toString("base64"),
+  };
+}
+
+function accessKeyId(kind: AccessKeyKind, random: Uint8Array): string {
+  return (kind === "temporary" ? "ASIA" : "AKIA") + base32(random, 16);
 }
 
 export function sessionTokenHash(token: string): Buffer {

@@ -16,8 +16,8 @@ export function describeStatement(m: Pick<MatchedStatement, "policyLabel" | "sid
   return `${m.policyLabel} statement ${m.index}${m.sid ? ` (Sid ${m.sid})` : ""}`;
 }
 
-export function evaluate(policies: PolicyInput[], request: AuthorizationRequest): Evaluation {
-  const view = new ContextView(request.context);
+/** `view`: the request's context view, when the caller evaluates the same context several times. */
+export function evaluate(policies: PolicyInput[], request: AuthorizationRequest, view = new ContextView(request.context)): Evaluation {
   const matched: MatchedStatement[] = [];
   const explanation: string[] = [];
   for (const { policy, label } of labeled(policies)) {

@@ -6,6 +6,7 @@
 // - a source identity needs sts:SetSourceIdentity (id_credentials_temp_control-access_monitor).
 // Each action is evaluated with the same principal and context; all must be allowed.
 import { combine, type CombinedEvaluation } from "./combine.ts";
+import { ContextView } from "./context.ts";
 import { evaluate, type PolicyInput } from "./evaluate.ts";
 import type { RequestContext, RequestPrincipal } from "./types.ts";
 
@@ -31,9 +32,10 @@ export function evaluateTrust(trustPolicy: PolicyInput, req: TrustRequest): Trus
   const actions: string[] = [req.action];
   if (req.tagging) actions.push("sts:TagSession");
   if (req.sourceIdentity) actions.push("sts:SetSourceIdentity");
+  const view = new ContextView(req.context); // one for all actions: the context is the same
   const parts = actions.map((action) => ({
     name: action,
-    evaluation: evaluate([policy], { principal: req.principal, action, resource: req.resource, context: req.context }),
+    evaluation: evaluate([policy], { principal: req.principal, action, resource: req.resource, context: req.context }, view),
   }));
   return combine(parts, (p) => `${p.name}: ${p.evaluation.decision}`);
 }

@@ -56,6 +56,11 @@ function matchItems(pattern: Item[], text: string[]): boolean {
 export function compileGlob(pattern: string, opts: GlobOptions = {}): (value: string) => boolean {
   if (pattern === "*") return () => true;
   const ignoreCase = opts.ignoreCase ?? false;
+  if (isPlainText(pattern, opts.scope)) {
+    if (!ignoreCase) return (value) => value === pattern;
+    const lower = pattern.toLowerCase();
+    return (value) => value.toLowerCase() === lower;
+  }
   const tokens = tokenize(pattern, { wildcards: true, scope: opts.scope });
   if (tokens.every((t) => t.kind === "text")) {
     const text = tokens.map((t) => (t.kind === "text" ? t.text : "")).join("");
@@ -67,12 +72,21 @@ export function compileGlob(pattern: string, opts: GlobOptions = {}): (value: st
   return (value) => matchItems(compiled, Array.from(ignoreCase ? value.toLowerCase() : value));
 }
 
+/**
+ * Most patterns (actions like "sts:AssumeRoleWithWebIdentity", exact ARNs) are their own text:
+ * no wildcard, and no variable to resolve. Recognising them skips tokenizing per request.
+ */
+function isPlainText(pattern: string, scope: GlobOptions["scope"]): boolean {
+  return !pattern.includes("*") && !pattern.includes("?") && !(scope && pattern.includes("${"));
+}
+
 export function globMatch(pattern: string, value: string, opts: GlobOptions = {}): boolean {
   return compileGlob(pattern, opts)(value);
 }
 
 /** The pattern with variables substituted and no wildcards (StringEquals bodies). */
 export function literal(pattern: string, scope: TokenizeOptions["scope"]): string {
+  if (!(scope && pattern.includes("${"))) return pattern;
   return tokenize(pattern, { wildcards: false, scope })
     .map((t) => (t.kind === "text" ? t.text : ""))
     .join("");

@@ -1,6 +1,6 @@
 // Public face of the STS wire layer (awsQuery parsing, validation, XML/JSON rendering, AWS
 // error codes). Action files use defineAction + stsActionParams; app.ts mounts stsRouter.
-export { stsRouter, STS_API_VERSION, type StsRouterOptions, type StsAuditEvent, type StsLogger } from "./router.ts";
+export { stsHandler, stsRouter, STS_API_VERSION, type StsRouterOptions, type StsAuditEvent, type StsLogger } from "./router.ts";
 export {
   defineAction,
   type ActionDefinition,

@@ -1,4 +1,4 @@
-// stsRouter: the STS endpoint (POST / and GET /, awsQuery; sts.md §1). One request is a pipeline:
+// stsRouter / stsHandler: the STS endpoint (POST / and GET /, awsQuery; sts.md §1). One request is a pipeline:
 //   read raw body (size-limited) → parse → route Action+Version → SigV4 (sigv4 actions)
 //   → validate parameters → cross-member checks → handler → render XML/JSON.
 // Every failure is rendered as an AWS ErrorResponse here and only here; anything that is not
@@ -52,7 +52,17 @@ export interface StsRouterOptions {
   maxBodyBytes?: number;
 }
 
+/** The endpoint as Express routes: POST / and GET / (HEAD too, as Express routes it with GET). */
 export function stsRouter(opts: StsRouterOptions): Router {
+  const handle = stsHandler(opts);
+  const router = Router();
+  router.post("/", handle);
+  router.get("/", handle);
+  return router;
+}
+
+/** The endpoint as one handler, for a caller that matches the path and method itself. */
+export function stsHandler(opts: StsRouterOptions): RequestHandler {
   const registry = buildRegistry(opts);
   const maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
 
@@ -94,11 +104,7 @@ export function stsRouter(opts: StsRouterOptions): Router {
     event.outcome = wire.status < 300 ? "success" : wire.status === 403 ? "denied" : "failure";
     audit(opts, event);
   };
-
-  const router = Router();
-  router.post("/", handle);
-  router.get("/", handle);
-  return router;
+  return handle;
 }
 
 function buildRegistry(opts: StsRouterOptions): Map<string, AnyAction> {

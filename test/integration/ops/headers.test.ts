@@ -37,6 +37,13 @@ for (const backend of testBackends()) {
         });
       }
 
+      it("is the STS's request id (x-amzn-RequestId, the XML RequestId)", async () => {
+        const res = await t.request.post("/sts").type("form").send("Action=GetCallerIdentity&Version=2011-06-15").set("X-Request-Id", "lb-sts-1").expect(403);
+        assert.equal(res.headers["x-request-id"], "lb-sts-1");
+        assert.equal(res.headers["x-amzn-requestid"], "lb-sts-1");
+        assert.match(res.text, /<RequestId>lb-sts-1<\/RequestId>/);
+      });
+
       it("appears in error bodies, so a user can quote it to support", async () => {
         const res = await t.request.get("/api/nothing-here").set("X-Request-Id", "trace-404").expect(404);
         assert.match(res.headers["content-type"]!, /application\/problem\+json/);
@@ -46,7 +53,8 @@ for (const backend of testBackends()) {
     });
 
     describe("security headers", () => {
-      const paths = ["/healthz", "/login", "/no-such-page", "/api/no-such-thing"];
+      // pages, errors, and the machine endpoints that skip the per-request async context
+      const paths = ["/healthz", "/login", "/no-such-page", "/api/no-such-thing", "/sts", "/sts/no-such-thing", "/.well-known/openid-configuration"];
       for (const p of paths) {
         it(`on ${p}`, async () => {
           const res = await t.request.get(p);

@@ -33,6 +33,15 @@ for (const backend of testBackends()) {
       assert.ok(!res.text.includes("/no/such/page/123"), "raw paths never become labels");
     });
 
+    it("GET /metrics: STS calls count under /sts/, other paths below /sts stay unmatched", async () => {
+      await t.request.post("/sts").type("form").send("Action=GetCallerIdentity&Version=2011-06-15").expect(403);
+      await t.request.get("/sts/no-such-thing/42").expect(404);
+      const res = await t.request.get("/metrics").expect(200);
+      assert.match(res.text, /^http_requests_total\{method="POST",route="\/sts\/",status="403"\} \d+$/m);
+      assert.match(res.text, /^http_request_duration_seconds_count\{method="POST",route="\/sts\/"\} \d+$/m);
+      assert.ok(!res.text.includes("no-such-thing"));
+    });
+
     it("metrics never expose secrets or user data", async () => {
       const res = await t.request.get("/metrics").expect(200);
       assert.ok(!/password|secret|master/i.test(res.text.replace(/^#.*$/gm, "")));

@@ -105,3 +105,19 @@ test("text that is not variable syntax stays literal", () => {
   assert.equal(allowed("arn:aws:s3:::b/${unterminated", "arn:aws:s3:::b/${unterminated", {}), true);
   assert.equal(allowed("arn:aws:s3:::b/${not valid}", "arn:aws:s3:::b/${not valid}", {}), true);
 });
+
+test("a pattern without wildcards still resolves its variables (plain text is matched directly)", () => {
+  const exact = "arn:aws:s3:::home/${aws:username}";
+  assert.equal(allowed(exact, "arn:aws:s3:::home/alice", { "aws:username": "alice" }), true);
+  assert.equal(allowed(exact, "arn:aws:s3:::home/${aws:username}", { "aws:username": "alice" }), false);
+  assert.equal(allowed(exact, "arn:aws:s3:::home/${aws:username}", {}, "2008-10-17"), true);
+  assert.equal(allowed("arn:aws:s3:::home/alice", "arn:aws:s3:::home/alice", {}), true);
+  assert.equal(allowed("arn:aws:s3:::home/alice", "arn:aws:s3:::home/Alice", {}), false, "resources are case-sensitive");
+  const equalsUser = parsePolicy({
+    Version: "2012-10-17",
+    Statement: { Effect: "Allow", Action: "s3:GetObject", Resource: "*", Condition: { StringEquals: { "s3:prefix": "${aws:username}" } } },
+  });
+  const decide = (context: Record<string, string>) => evaluate([equalsUser], { action: "s3:GetObject", resource: "arn:aws:s3:::b", context }).decision;
+  assert.equal(decide({ "aws:username": "alice", "s3:prefix": "alice" }), "Allow");
+  assert.equal(decide({ "aws:username": "alice", "s3:prefix": "${aws:username}" }), "ImplicitDeny");
+});
