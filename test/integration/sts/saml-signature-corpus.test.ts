@@ -294,6 +294,15 @@ for (const backend of testBackends()) {
       test("a processing instruction changes the digest", async () => {
         rejected(await call(signed().replace("u-0001-alice</saml:NameID>", "u-0001-alice<?x y?></saml:NameID>")));
       });
+      test("a processing instruction hiding the signed tail of NameID: never the truncated name", async () => {
+        // xml-crypto's C14N renders a PI's data as text, so "admin<?x -suffix?>" digests like the
+        // signed "admin-suffix" while the received tree's text is only "admin". Reading the
+        // re-parsed signed octets (not the received tree) is what keeps this from becoming admin.
+        const xml = signedWithName("admin-suffix").replace("admin-suffix</saml:NameID>", "admin<?x -suffix?></saml:NameID>");
+        const r = await call(xml);
+        assert.ok(r.status === 400 || r.field("Subject") === "admin-suffix", r.text);
+        assert.notEqual(r.field("Subject"), "admin");
+      });
       test("a comment inside DigestValue / SignatureValue", async () => {
         rejected(await call(mutateXml(signed(), (doc) => {
           const d = first(doc, DS, "DigestValue");
