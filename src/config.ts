@@ -56,6 +56,7 @@ const SPEC = {
   DATABASE_URL: [z.string().trim().regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL"), undefined],
   IDP_DATA_DIR: [z.string().trim().min(1), "./data"],
   IDP_DB_CONNECT_ATTEMPTS: [int(1, 100), "6"],
+  IDP_DB_POOL_SIZE: [int(1, 1000), "10"],
   IDP_SEED_DEMO: [bool, undefined],
   IDP_DEMO_PASSWORD: [z.string().min(8, "must be at least 8 characters"), DEMO_PASSWORD_DEFAULT],
   IDP_MASTER_KEY: [masterKey, undefined],
@@ -99,6 +100,8 @@ export interface Config {
   dataDir: string;
   /** boot-time connection attempts (exponential backoff from 0.5 s) before giving up */
   dbConnectAttempts: number;
+  /** PostgreSQL connections per process (one pool shared by Prisma and the hot paths) */
+  dbPoolSize: number;
   seedDemo: boolean;
   demoPassword: string;
   /** 32-byte key for AES-256-GCM encryption at rest; undefined means "generate/read dataDir/master.key" */
@@ -171,6 +174,7 @@ function finish(r: Raw): Config {
     databaseUrl: r.DATABASE_URL,
     dataDir: path.resolve(r.IDP_DATA_DIR!),
     dbConnectAttempts: r.IDP_DB_CONNECT_ATTEMPTS!,
+    dbPoolSize: r.IDP_DB_POOL_SIZE!,
     seedDemo,
     demoPassword: r.IDP_DEMO_PASSWORD!,
     masterKey: r.IDP_MASTER_KEY,

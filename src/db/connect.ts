@@ -4,8 +4,10 @@ import type { Config } from "../config.ts";
 import { openDatabase, type Database, type DatabaseTarget } from "./database.ts";
 import path from "node:path";
 
-export function databaseTarget(config: Pick<Config, "databaseUrl" | "dataDir">): DatabaseTarget {
-  return config.databaseUrl ? { kind: "postgres", url: config.databaseUrl } : { kind: "embedded", dir: path.join(config.dataDir, "pglite") };
+export function databaseTarget(config: Pick<Config, "databaseUrl" | "dataDir"> & Partial<Pick<Config, "dbPoolSize">>): DatabaseTarget {
+  return config.databaseUrl
+    ? { kind: "postgres", url: config.databaseUrl, poolSize: config.dbPoolSize }
+    : { kind: "embedded", dir: path.join(config.dataDir, "pglite") };
 }
 
 export function describeTarget(t: DatabaseTarget): string {

@@ -17,13 +17,23 @@ export type DatabaseTarget =
   | { kind: "postgres"; url: string; poolSize?: number }
   | { kind: "embedded"; dir: string | null /* null = in memory */ };
 
+/** connections per process when IDP_DB_POOL_SIZE is not set */
+export const DEFAULT_POOL_SIZE = 10;
+
 export type Unlisten = () => Promise<void>;
 
 export interface Database {
   readonly kind: DatabaseTarget["kind"];
   readonly prisma: PrismaClient;
-  /** the server URL (postgres only), for a hot path that talks to PostgreSQL through `pg` directly */
+  /** the server URL (postgres only) */
   readonly url?: string;
+  /**
+   * The process's one connection pool (postgres only). Prisma runs over it, and the hot paths
+   * (OIDC grants, STS sessions) send their few statements through it directly: Prisma's query
+   * compiler costs more CPU than those statements. One pool per process keeps the connection
+   * count predictable: IDP_DB_POOL_SIZE × instances (+ one LISTEN connection per cache).
+   */
+  readonly pool?: pg.Pool;
   /** apply pending migrations under the advisory lock */
   migrate(): Promise<MigrateResult>;
   /** a single dedicated session for raw SQL that must not hop connections */
@@ -73,8 +83,10 @@ async function openEmbedded(dir: string | null): Promise<Database> {
   };
 }
 
-async function openPostgres(url: string, poolSize = 10): Promise<Database> {
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 }) });
+async function openPostgres(url: string, poolSize = DEFAULT_POOL_SIZE): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
+  pool.on("error", () => {}); // an idle client's connection dropped: the pool replaces it
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   const listeners = new Set<pg.Client>();
 
   async function withSession<T>(fn: (s: SqlSession) => Promise<T>): Promise<T> {
@@ -120,6 +132,7 @@ async function openPostgres(url: string, poolSize = 10): Promise<Database> {
   return {
     kind: "postgres",
     url,
+    pool,
     prisma,
     migrate: () => withSession((s) => migrate(s)),
     withSession,
@@ -128,6 +141,7 @@ async function openPostgres(url: string, poolSize = 10): Promise<Database> {
     async close() {
       for (const c of listeners) await c.end().catch(() => {});
       await prisma.$disconnect();
+      await pool.end().catch(() => {});
     },
   };
 }

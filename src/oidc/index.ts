@@ -24,6 +24,7 @@ import { auditEvents } from "./events.ts";
 import { interactionRouter } from "./interactions.ts";
 import { buildProvider } from "./provider.ts";
 import { pgSql, prismaSql, type Sql } from "./sql.ts";
+import type pg from "pg";
 import { ReloginMarks } from "./relogin.ts";
 
 export * from "./aws-claims.ts";
@@ -34,8 +35,8 @@ export type { Consent } from "./consents.ts";
 export interface OidcDeps {
   config: Config;
   prisma: PrismaClient;
-  /** PostgreSQL server URL (Database.url); the adapter then uses its own raw pg pool */
-  databaseUrl?: string;
+  /** the process's PostgreSQL pool (Database.pool); the adapter's statements then skip Prisma */
+  pool?: pg.Pool;
   directory: DirectoryService;
   keys: KeyService;
   box: CryptoBox;
@@ -64,7 +65,7 @@ export class OidcService {
   readonly #sql: Sql;
 
   constructor(private readonly d: OidcDeps) {
-    this.#sql = d.databaseUrl ? pgSql(d.databaseUrl) : prismaSql(d.prisma);
+    this.#sql = d.pool ? pgSql(d.pool) : prismaSql(d.prisma);
     this.clients = new ClientSource(d.directory, d.box);
     this.consents = new ConsentStore(d.prisma, d.directory);
     this.#polls = new DevicePollLimiter(d.prisma);

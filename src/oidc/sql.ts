@@ -1,8 +1,8 @@
-// The adapter's SQL seam. On PostgreSQL it is a raw `pg` pool: the token endpoint runs one
+// The adapter's SQL seam. On PostgreSQL it is the process's `pg` pool: the token endpoint runs one
 // statement per grant, and Prisma's query compiler costs more CPU than the statement (STACK.md:
 // raw pg ~3× Prisma per query). On the embedded PGlite there is one connection anyway, so the
 // statements go through Prisma's raw-query API.
-import pg from "pg";
+import type pg from "pg";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 
 export interface Sql {
@@ -11,13 +11,12 @@ export interface Sql {
   close(): Promise<void>;
 }
 
-export function pgSql(url: string, max = 10): Sql {
-  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 5000 });
-  pool.on("error", () => {}); // an idle client's connection dropped: the pool replaces it
+/** Over the shared pool (Database.pool): closing the database ends it, not this. */
+export function pgSql(pool: pg.Pool): Sql {
   return {
     query: async <T,>(text: string, params: unknown[]) => (await pool.query(text, params)).rows as T[],
     execute: async (text, params) => (await pool.query(text, params)).rowCount ?? 0,
-    close: () => pool.end(),
+    close: async () => {},
   };
 }
 

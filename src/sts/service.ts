@@ -3,7 +3,6 @@
 // CloudTrail-shaped audit, revocation, and a periodic sweep of expired rows.
 import { randomUUID } from "node:crypto";
 import type { RequestHandler } from "express";
-import pg from "pg";
 import type { Config } from "../config.ts";
 import type { Database } from "../db/index.ts";
 import type { AuditLog } from "../audit/index.ts";
@@ -43,7 +42,6 @@ export class StsService {
   readonly #audit: StsAuditWriter;
   readonly #logger?: StsLogger;
   #sweep?: NodeJS.Timeout;
-  #pool?: pg.Pool;
   readonly #maxInflight: number;
   #inflight = 0;
 
@@ -51,11 +49,8 @@ export class StsService {
     const { prisma } = opts.db;
     this.#logger = opts.logger;
     this.providers = new ProviderRegistry({ prisma, keys: opts.keys, listen: opts.db.listen, jwksTimeoutMs: opts.config.sts.jwksTimeoutMs });
-    if (opts.db.kind === "postgres" && opts.db.url) {
-      this.#pool = new pg.Pool({ connectionString: opts.db.url, max: 10, connectionTimeoutMillis: 5000 });
-      this.#pool.on("error", (err) => opts.logger?.error({ err }, "STS database pool error"));
-    }
-    const pool = this.#pool;
+    // PostgreSQL: the session INSERT and the audit batch go through the process's pool directly
+    const pool = opts.db.pool;
     const raw: RawExec | undefined = pool ? async ({ name, text }, values) => (await pool.query({ name, text, values })).rowCount ?? 0 : undefined;
     this.store = new CredentialStore(prisma, opts.box, raw);
     this.iamUsers = new IamUsers({ prisma, box: opts.box, audit: opts.audit });
@@ -134,6 +129,5 @@ export class StsService {
     await this.#audit.flush();
     await this.providers.close();
     if (this.federation instanceof AwsFederationExchange) this.federation.close();
-    await this.#pool?.end();
   }
 }

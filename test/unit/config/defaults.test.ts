@@ -16,6 +16,7 @@ describe("config defaults", () => {
     assert.equal(c.databaseUrl, undefined);
     assert.equal(c.dataDir, path.resolve("./data"));
     assert.equal(c.dbConnectAttempts, 6);
+    assert.equal(c.dbPoolSize, 10);
     assert.equal(c.seedDemo, true);
     assert.equal(c.demoPassword, "demo-password");
     assert.equal(c.masterKey, undefined);
@@ -49,6 +50,7 @@ describe("config defaults", () => {
       DATABASE_URL: "postgres://u:p@db:5432/idp",
       IDP_DATA_DIR: "/tmp/idp-data",
       IDP_DB_CONNECT_ATTEMPTS: "2",
+      IDP_DB_POOL_SIZE: "25",
       IDP_SEED_DEMO: "no",
       IDP_DEMO_PASSWORD: "another-demo-pw",
       IDP_MASTER_KEY: KEY,
@@ -83,6 +85,7 @@ describe("config defaults", () => {
     assert.equal(c.databaseUrl, "postgres://u:p@db:5432/idp");
     assert.equal(c.dataDir, "/tmp/idp-data");
     assert.equal(c.dbConnectAttempts, 2);
+    assert.equal(c.dbPoolSize, 25);
     assert.equal(c.seedDemo, false);
     assert.equal(c.demoPassword, "another-demo-pw");
     assert.deepEqual(c.masterKey, Buffer.alloc(32, 7));
@@ -109,7 +112,7 @@ describe("config defaults", () => {
   it("the test above names every variable config.ts knows", () => {
     // keep this list in step with SPEC: a new variable needs a default test and a bad-value test
     assert.deepEqual([...CONFIG_VARIABLES].sort(), [
-      "DATABASE_URL", "HOST", "IDP_BASE_URL", "IDP_DATA_DIR", "IDP_DB_CONNECT_ATTEMPTS", "IDP_DEMO_PASSWORD",
+      "DATABASE_URL", "HOST", "IDP_BASE_URL", "IDP_DATA_DIR", "IDP_DB_CONNECT_ATTEMPTS", "IDP_DB_POOL_SIZE", "IDP_DEMO_PASSWORD",
       "IDP_IP_FAILURE_LIMIT", "IDP_IP_WINDOW_SECONDS", "IDP_KEY_RETIRED_TTL", "IDP_LOCKOUT_SECONDS",
       "IDP_LOCKOUT_THRESHOLD", "IDP_LOGIN_CONCURRENCY", "IDP_MASTER_KEY", "IDP_SEED_DEMO", "IDP_SESSION_IDLE_TIMEOUT",
       "IDP_SESSION_TTL", "IDP_SHUTDOWN_TIMEOUT", "IDP_STS_AWS_ENDPOINT", "IDP_STS_AWS_REGION", "IDP_STS_BACKEND",

@@ -12,6 +12,7 @@ const BAD: Record<string, string[]> = {
   DATABASE_URL: ["mysql://db/idp", "localhost:5432", "sqlite:./x.db"],
   IDP_DATA_DIR: ["  "],
   IDP_DB_CONNECT_ATTEMPTS: ["0", "101", "many"],
+  IDP_DB_POOL_SIZE: ["0", "1001", "ten"],
   IDP_SEED_DEMO: ["maybe", "2", "on"],
   IDP_DEMO_PASSWORD: ["short"],
   IDP_MASTER_KEY: ["abc", Buffer.alloc(16).toString("base64"), Buffer.alloc(32).toString("hex"), `${Buffer.alloc(32, 1).toString("base64").slice(0, -2)}!=`],
