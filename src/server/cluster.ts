@@ -1,0 +1,94 @@
+// The cluster primary (IDP_WORKERS > 1): prepares the database once (migrations, signing keys,
+// demo seed), then forks the workers, which serve HTTP on the shared port (src/server/serve.ts).
+// The primary serves nothing itself; it
+// - replaces a worker that dies, with a backoff so a worker failing at boot does not spin;
+// - merges the workers' metrics for /metrics (cluster-metrics.ts);
+// - on SIGTERM/SIGINT forwards SIGTERM to every worker (each drains like a single process) and
+//   exits once all have exited: 0 when all stopped cleanly, 1 otherwise or past the deadline.
+// Workers know they are workers from node:cluster itself (the NODE_UNIQUE_ID it puts in their
+// environment; main.ts checks cluster.isWorker), so they never migrate or seed.
+import cluster, { type Worker } from "node:cluster";
+import type { Config } from "../config.ts";
+import { describeTarget } from "../db/index.ts";
+import { createLogger } from "../http/index.ts";
+import { connectOrExit, createServicesOrExit, seedIfConfigured } from "./boot.ts";
+import { serveClusterMetrics } from "./cluster-metrics.ts";
+import { RestartBackoff } from "./restart-backoff.ts";
+import { printBanner } from "./serve.ts";
+
+/** beyond IDP_SHUTDOWN_TIMEOUT: a draining worker still closes its services and database pools */
+const SHUTDOWN_MARGIN_MS = 5000;
+
+export async function runPrimary(config: Config): Promise<void> {
+  const logger = createLogger(config.logLevel).child({ role: "primary", pid: process.pid });
+
+  // Prepare once, then let go of the database: the primary keeps no connection open.
+  const { db, target } = await connectOrExit(config, logger, { migrate: true });
+  const services = await createServicesOrExit(config, db, logger, { defaultMetrics: false });
+  await seedIfConfigured(services);
+  await services.close();
+  await db.close();
+
+  serveClusterMetrics();
+  const started = new Map<Worker, number>();
+  const backoff = new RestartBackoff();
+  const restarts = new Set<NodeJS.Timeout>();
+  let stopping = false;
+  let unclean = false;
+
+  const fork = () => started.set(cluster.fork(), Date.now());
+
+  const listening = new Set<Worker>();
+  let announced = false;
+  cluster.on("listening", (worker) => {
+    listening.add(worker);
+    if (announced || listening.size < config.workers) return;
+    announced = true;
+    logger.info({ url: config.baseUrl, database: describeTarget(target), env: config.env, workers: config.workers }, "idp-gateway listening");
+    printBanner(config, describeTarget(target), config.workers);
+  });
+
+  cluster.on("exit", (worker, code, signal) => {
+    const uptimeMs = Date.now() - (started.get(worker) ?? Date.now());
+    started.delete(worker);
+    listening.delete(worker);
+    if (stopping) {
+      if (code !== 0) {
+        unclean = true;
+        logger.warn({ worker: worker.id, workerPid: worker.process.pid, code, signal }, "worker did not stop cleanly");
+      }
+      if (started.size === 0) finish();
+      return;
+    }
+    const delay = backoff.next(uptimeMs);
+    logger.error({ worker: worker.id, workerPid: worker.process.pid, code, signal, uptimeMs, restartInMs: delay }, "worker exited unexpectedly; starting a new one");
+    const timer = setTimeout(() => {
+      restarts.delete(timer);
+      fork();
+    }, delay);
+    restarts.add(timer);
+  });
+
+  const finish = () => {
+    logger.info("stopped");
+    process.exit(unclean ? 1 : 0);
+  };
+
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal, workers: started.size }, "shutting down: stopping the workers");
+    for (const t of restarts) clearTimeout(t);
+    for (const w of started.keys()) w.process.kill("SIGTERM");
+    setTimeout(() => {
+      logger.error({ workerPids: [...started.keys()].map((w) => w.process.pid) }, "workers did not stop in time; killing them");
+      for (const w of started.keys()) w.process.kill("SIGKILL");
+      process.exit(1);
+    }, config.shutdownTimeoutSeconds * 1000 + SHUTDOWN_MARGIN_MS).unref();
+    if (started.size === 0) finish();
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+
+  for (let i = 0; i < config.workers; i++) fork();
+}
