@@ -2,7 +2,9 @@
 // concurrent connections, on the embedded database and on PostgreSQL, with p50/p99 and peak RSS,
 // next to the machine's RS256 verifications/s measured in the same run (every exchange costs one
 // RS256 verification, so exchanges/s cannot exceed it).
-//   npx tsx bench/sts.ts [--db embedded|postgres|both] [--duration s] [--connections n]
+//   npx tsx bench/sts.ts [--db embedded|postgres|both] [--duration s] [--connections n] [--workers n|auto]
+// --workers is the gateway's IDP_WORKERS on PostgreSQL (default auto: one per core); the embedded
+// database always runs one process.
 // The bench prepares the gateway's database itself (migrations, keys, demo seed) with the master
 // key it then gives the server, so it holds the built-in IdP's active key and can mint ID tokens
 // and SAML responses exactly as the IdP would. SAML replay protection stays on: every SAML
@@ -21,10 +23,10 @@ import { createLogger } from "../src/http/index.ts";
 import { seedDemoIfEmpty } from "../src/seed/index.ts";
 import { createServices, type Services } from "../src/services.ts";
 import { mintIdToken, mintSamlResponse, ENGINEER, SAML_PROVIDER } from "../test/helpers/sts.ts";
-import { BENCH_ADMIN_URL, ROOT, freePort, postgresReachable, startGateway, type BenchDatabase } from "./lib/gateway.ts";
+import { BENCH_ADMIN_URL, ROOT, freePort, postgresReachable, resolveWorkers, startGateway, type BenchDatabase } from "./lib/gateway.ts";
 import { request } from "./lib/http.ts";
 import { runLoad, type LoadResult } from "./lib/load.ts";
-import { readRss, sampleRss } from "./lib/proc.ts";
+import { readCpuMs, readRss, sampleRss } from "./lib/proc.ts";
 
 const TARGETS = { webIdentityPerSecond: 2000, samlPerSecond: 1000, p99Ms: 50 };
 
@@ -36,13 +38,23 @@ const { values } = parseArgs({
     connections: { type: "string", default: "32" },
     // which exchanges to run (both by default)
     only: { type: "string", default: "both" },
-    // write a V8 CPU profile of the gateway into this folder (for chrome://inspect or speedscope)
+    // write a V8 CPU profile of the gateway into this folder (for chrome://inspect or speedscope);
+    // with workers, one profile per process (the primary's is nearly idle)
     "cpu-prof": { type: "string" },
+    // gateway worker processes on PostgreSQL (IDP_WORKERS); embedded is always 1
+    workers: { type: "string", default: "auto" },
   },
 });
 const durationMs = Number(values.duration) * 1000;
 const warmupMs = Number(values.warmup) * 1000;
 const connections = Number(values.connections);
+const workersFlag = values.workers === "auto" ? "auto" : Number(values.workers);
+if (workersFlag !== "auto" && !(Number.isInteger(workersFlag) && workersFlag >= 1 && workersFlag <= 256)) {
+  console.error("--workers must be a whole number between 1 and 256, or auto");
+  process.exit(64);
+}
+/** PGlite serves one process: the embedded runs ignore --workers */
+const workersFor = (database: BenchDatabase) => (database === "embedded" ? 1 : resolveWorkers(workersFlag));
 
 /** RS256 verifications/s: measured on one core (node:crypto verify is synchronous), scaled to all cores. */
 function measureRs256(ms = 2000): { perSecondPerCore: number; perSecond: number } {
@@ -125,11 +137,15 @@ async function prepare(database: BenchDatabase): Promise<Prepared> {
 interface StsBenchResult {
   bench: "sts-web-identity" | "sts-saml";
   database: BenchDatabase;
+  /** gateway worker processes (IDP_WORKERS) */
+  workers: number;
   connections: number;
   load: LoadResult;
   rs256: { perSecond: number; perSecondPerCore: number };
   ratioToRs256: number;
   rss: { idleMb: number; peakMb: number };
+  /** CPU time of all gateway processes per request (warm-up included): load-independent, unlike req/s */
+  serverCpuMsPerRequest: number;
 }
 
 function form(params: Record<string, string>): string {
@@ -140,7 +156,8 @@ async function runOne(database: BenchDatabase): Promise<StsBenchResult[]> {
   const prep = await prepare(database);
   const cpuProf = values["cpu-prof"];
   const nodeArgs = cpuProf ? ["--max-semi-space-size=2", "--cpu-prof", `--cpu-prof-dir=${path.resolve(cpuProf)}`] : undefined;
-  const gateway = await startGateway(database, { port: prep.port, env: prep.env, nodeArgs });
+  const gateway = await startGateway(database, { port: prep.port, env: prep.env, nodeArgs, workers: workersFor(database) });
+  const { workers } = gateway;
   const out: StsBenchResult[] = [];
   try {
     await new Promise((r) => setTimeout(r, 1000));
@@ -157,9 +174,11 @@ async function runOne(database: BenchDatabase): Promise<StsBenchResult[]> {
       const tokens = await Promise.all(Array.from({ length: 16 }, () => mintIdToken(prep.services, { claims: { exp: Math.floor(Date.now() / 1000) + 3600 } })));
       const webBodies = tokens.map((t, i) => form({ Action: "AssumeRoleWithWebIdentity", RoleArn: ENGINEER, RoleSessionName: `bench-${i}`, WebIdentityToken: t }));
       const sampler = sampleRss(gateway.pid);
+      const cpu0 = await readCpuMs(gateway.pid);
       let i = 0;
       const web = await runLoad({ connections, durationMs, warmupMs, maxIterations: 1e7 }, (_vu, agent) => post(agent, webBodies[i++ % webBodies.length]!));
-      out.push({ bench: "sts-web-identity", database, connections, load: web, rs256, ratioToRs256: round(web.perSecond / rs256.perSecond), rss: { idleMb: idle.rssMb, peakMb: await sampler.stop() } });
+      const cpu = cpuPerRequest((await readCpuMs(gateway.pid)) - cpu0, web);
+      out.push({ bench: "sts-web-identity", database, workers, connections, load: web, rs256, ratioToRs256: round(web.perSecond / rs256.perSecond), rss: { idleMb: idle.rssMb, peakMb: await sampler.stop() }, serverCpuMsPerRequest: cpu });
     }
     if (values.only !== "web") {
       // SAML: one fresh assertion per request (replay protection is on)
@@ -169,13 +188,15 @@ async function runOne(database: BenchDatabase): Promise<StsBenchResult[]> {
       for (let k = 0; k < expected; k++) samlBodies.push(form({ Action: "AssumeRoleWithSAML", RoleArn: ENGINEER, PrincipalArn: SAML_PROVIDER, SAMLAssertion: mintSamlResponse(prep.services, { lifetime: 600 }) }));
       console.error(`  minted ${expected} SAML responses in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
       const sampler = sampleRss(gateway.pid);
+      const cpu0 = await readCpuMs(gateway.pid);
       let j = 0;
       const saml = await runLoad({ connections, durationMs, warmupMs, maxIterations: expected }, (_vu, agent) => {
         const body = samlBodies[j++];
         if (!body) return Promise.reject(new Error("out of pre-minted assertions"));
         return post(agent, body);
       });
-      out.push({ bench: "sts-saml", database, connections, load: saml, rs256, ratioToRs256: round(saml.perSecond / rs256.perSecond), rss: { idleMb: idle.rssMb, peakMb: await sampler.stop() } });
+      const cpu = cpuPerRequest((await readCpuMs(gateway.pid)) - cpu0, saml);
+      out.push({ bench: "sts-saml", database, workers, connections, load: saml, rs256, ratioToRs256: round(saml.perSecond / rs256.perSecond), rss: { idleMb: idle.rssMb, peakMb: await sampler.stop() }, serverCpuMsPerRequest: cpu });
     }
   } finally {
     await gateway.stop();
@@ -185,6 +206,7 @@ async function runOne(database: BenchDatabase): Promise<StsBenchResult[]> {
 }
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
+const cpuPerRequest = (cpuMs: number, load: LoadResult) => Math.round((cpuMs / Math.max(1, load.iterations + load.warmupIterations)) * 100) / 100;
 
 const dbs: BenchDatabase[] = values.db === "both" ? ["embedded", "postgres"] : [values.db as BenchDatabase];
 if (dbs.includes("postgres") && !(await postgresReachable())) {
@@ -193,17 +215,18 @@ if (dbs.includes("postgres") && !(await postgresReachable())) {
 }
 const results: StsBenchResult[] = [];
 for (const db of dbs) {
-  console.error(`bench sts on ${db}: ${connections} connections, ${warmupMs / 1000} s warm-up + ${durationMs / 1000} s per action ...`);
+  console.error(`bench sts on ${db} (${workersFor(db)} gateway worker process${workersFor(db) > 1 ? "es" : ""}): ${connections} connections, ${warmupMs / 1000} s warm-up + ${durationMs / 1000} s per action ...`);
   results.push(...(await runOne(db)));
 }
 console.log(`\n${os.availableParallelism()} cores, ${os.cpus()[0]?.model ?? "unknown CPU"}, Node ${process.version}`);
-console.log("bench              database  conns    req/s   p50 ms   p99 ms  errors  RS256 verify/s  ratio  idle MB  peak MB");
+console.log("bench              database  workers  conns    req/s   p50 ms   p99 ms  errors  RS256 verify/s  ratio  idle MB  peak MB  CPU ms/req");
 for (const r of results) {
   console.log(
-    [r.bench.padEnd(18), r.database.padEnd(8), String(r.connections).padStart(5), r.load.perSecond.toFixed(0).padStart(8), r.load.latency.p50.toFixed(1).padStart(8), r.load.latency.p99.toFixed(1).padStart(8), String(r.load.errors).padStart(7), String(r.rs256.perSecond).padStart(15), `${(r.ratioToRs256 * 100).toFixed(1)}%`.padStart(6), r.rss.idleMb.toFixed(0).padStart(8), r.rss.peakMb.toFixed(0).padStart(8)].join(" "),
+    [r.bench.padEnd(18), r.database.padEnd(8), String(r.workers).padStart(8), String(r.connections).padStart(5), r.load.perSecond.toFixed(0).padStart(8), r.load.latency.p50.toFixed(1).padStart(8), r.load.latency.p99.toFixed(1).padStart(8), String(r.load.errors).padStart(7), String(r.rs256.perSecond).padStart(15), `${(r.ratioToRs256 * 100).toFixed(1)}%`.padStart(6), r.rss.idleMb.toFixed(0).padStart(8), r.rss.peakMb.toFixed(0).padStart(8), r.serverCpuMsPerRequest.toFixed(2).padStart(11)].join(" "),
   );
   if (r.load.errors) console.log(`  errors: ${r.load.firstErrors.join("; ")}`);
 }
+console.log("idle/peak MB and CPU ms/req: all gateway processes together (with workers: the primary and each worker)");
 console.log(`targets on PostgreSQL: ≥ ${TARGETS.webIdentityPerSecond}/s web identity, ≥ ${TARGETS.samlPerSecond}/s SAML, p99 < ${TARGETS.p99Ms} ms`);
 const dir = path.join(ROOT, "bench", "results");
 await mkdir(dir, { recursive: true });
