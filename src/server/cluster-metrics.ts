@@ -1,63 +1,95 @@
 // /metrics under IDP_WORKERS > 1. A scrape reaches one worker (the shared socket hands each
 // connection to any of them), so every worker answers with the sum over all workers, as one
-// process would. prom-client's AggregatorRegistry does the merge in the primary: it asks each
-// worker for its registry over the cluster IPC channel. A worker that received a scrape asks the
-// primary for that merge with one more request/reply pair, defined here.
+// process would. The worker that got the scrape asks the primary; the primary collects each
+// listening worker's registry (as JSON, over the cluster IPC channel) and merges them with
+// prom-client's AggregatorRegistry.aggregate (counters and histograms summed; each default
+// metric by its own rule).
+// Only workers that are listening are asked: a worker still booting has no registry yet, and
+// waiting for it would fail every scrape for as long as a restart takes.
 import cluster, { type Worker } from "node:cluster";
-import { AggregatorRegistry, type Registry } from "prom-client";
+import { AggregatorRegistry, type MetricObjectWithValues, type MetricValue, type Registry } from "prom-client";
 
-const REQUEST = "idp:metrics-request";
-const REPLY = "idp:metrics-reply";
-/** prom-client gives up on a silent worker after 5 s; the asking worker waits a little longer */
-const WORKER_TIMEOUT_MS = 7000;
+/** a worker asks the primary for the cluster's metrics; the primary replies with the text */
+const SCRAPE = "idp:metrics-scrape";
+const SCRAPE_REPLY = "idp:metrics-scrape-reply";
+/** the primary asks a worker for its registry; the worker replies with it as JSON */
+const COLLECT = "idp:metrics-collect";
+const COLLECT_REPLY = "idp:metrics-collect-reply";
+/** a worker that has not answered by then fails the scrape: a partial sum would look like a counter reset */
+const COLLECT_TIMEOUT_MS = 3000;
+const SCRAPE_TIMEOUT_MS = COLLECT_TIMEOUT_MS + 2000;
 
-interface Request {
-  type: typeof REQUEST;
-  id: number;
-}
-interface Reply {
-  type: typeof REPLY;
-  id: number;
-  text?: string;
-  error?: string;
-}
+type Metrics = MetricObjectWithValues<MetricValue<string>>[];
+type Message =
+  | { type: typeof SCRAPE; id: number }
+  | { type: typeof SCRAPE_REPLY; id: number; text?: string; error?: string }
+  | { type: typeof COLLECT; id: number }
+  | { type: typeof COLLECT_REPLY; id: number; metrics?: Metrics; error?: string };
 
-/** Primary: answers the workers' requests for the cluster-wide metrics. */
-export function serveClusterMetrics(): void {
-  const aggregator = new AggregatorRegistry();
-  cluster.on("message", (worker: Worker, msg: Request) => {
-    if (msg?.type !== REQUEST) return;
-    const reply = (r: Omit<Reply, "type" | "id">) => {
-      if (worker.isConnected()) worker.send({ type: REPLY, id: msg.id, ...r } satisfies Reply);
+/** Primary: answers the workers' scrapes with the merge of `workers()`' registries. */
+export function serveClusterMetrics(workers: () => Worker[]): void {
+  let next = 0;
+  const collecting = new Map<number, (m: Extract<Message, { type: typeof COLLECT_REPLY }>) => void>();
+
+  const collectFrom = (worker: Worker) =>
+    new Promise<Metrics>((resolve, reject) => {
+      const id = next++;
+      const timer = setTimeout(() => settle({ type: COLLECT_REPLY, id, error: `worker ${worker.id} did not answer in ${COLLECT_TIMEOUT_MS} ms` }), COLLECT_TIMEOUT_MS);
+      function settle(m: Extract<Message, { type: typeof COLLECT_REPLY }>) {
+        clearTimeout(timer);
+        collecting.delete(id);
+        if (m.metrics) resolve(m.metrics);
+        else reject(new Error(m.error ?? "no metrics"));
+      }
+      collecting.set(id, settle);
+      worker.send({ type: COLLECT, id } satisfies Message, undefined, (err: Error | null) => {
+        if (err) settle({ type: COLLECT_REPLY, id, error: err.message });
+      });
+    });
+
+  cluster.on("message", (worker: Worker, msg: Message) => {
+    if (msg?.type === COLLECT_REPLY) return void collecting.get(msg.id)?.(msg);
+    if (msg?.type !== SCRAPE) return;
+    const reply = (r: { text?: string; error?: string }) => {
+      if (worker.isConnected()) worker.send({ type: SCRAPE_REPLY, id: msg.id, ...r } satisfies Message, undefined, () => {});
     };
-    aggregator.clusterMetrics().then(
-      (text) => reply({ text }),
-      (err: Error) => reply({ error: err.message }),
-    );
+    Promise.all(workers().filter((w) => w.isConnected()).map(collectFrom))
+      .then((all) => AggregatorRegistry.aggregate(all).metrics())
+      .then(
+        (text) => reply({ text }),
+        (err: Error) => reply({ error: err.message }),
+      );
   });
 }
 
-/** Worker: offers `registry` to the primary's aggregation; returns what /metrics should serve. */
+/** Worker: serves its registry to the primary's collections; returns what /metrics should serve. */
 export function clusterScrape(registry: Registry): () => Promise<string> {
-  AggregatorRegistry.setRegistries([registry]);
-  // The constructor is what installs prom-client's responder to the primary's per-worker requests.
-  new AggregatorRegistry();
   let next = 0;
-  const pending = new Map<number, (r: Reply) => void>();
-  process.on("message", (msg: Reply) => {
-    if (msg?.type === REPLY) pending.get(msg.id)?.(msg);
+  const scraping = new Map<number, (m: Extract<Message, { type: typeof SCRAPE_REPLY }>) => void>();
+  const send = (m: Message, onError: (err: Error) => void) => {
+    if (!process.connected) return onError(new Error("no channel to the cluster primary"));
+    // with a callback, a failed send is reported here instead of becoming an 'error' event
+    process.send!(m, undefined, {}, (err: Error | null) => err && onError(err));
+  };
+  process.on("message", (msg: Message) => {
+    if (msg?.type === SCRAPE_REPLY) return void scraping.get(msg.id)?.(msg);
+    if (msg?.type !== COLLECT) return;
+    registry.getMetricsAsJSON().then(
+      (metrics) => send({ type: COLLECT_REPLY, id: msg.id, metrics: metrics as Metrics }, () => {}),
+      (err: Error) => send({ type: COLLECT_REPLY, id: msg.id, error: err.message }, () => {}),
+    );
   });
   return () =>
     new Promise<string>((resolve, reject) => {
       const id = next++;
-      const timer = setTimeout(() => settle({ type: REPLY, id, error: "the cluster primary did not answer" }), WORKER_TIMEOUT_MS);
-      function settle(r: Reply) {
+      const timer = setTimeout(() => settle({ type: SCRAPE_REPLY, id, error: "the cluster primary did not answer" }), SCRAPE_TIMEOUT_MS);
+      function settle(m: Extract<Message, { type: typeof SCRAPE_REPLY }>) {
         clearTimeout(timer);
-        pending.delete(id);
-        if (r.text !== undefined) resolve(r.text);
-        else reject(new Error(`cluster metrics unavailable: ${r.error ?? "no answer"}`));
+        scraping.delete(id);
+        if (m.text !== undefined) resolve(m.text);
+        else reject(new Error(`cluster metrics unavailable: ${m.error ?? "no answer"}`));
       }
-      pending.set(id, settle);
-      process.send!({ type: REQUEST, id } satisfies Request);
+      scraping.set(id, settle);
+      send({ type: SCRAPE, id }, (err) => settle({ type: SCRAPE_REPLY, id, error: err.message }));
     });
 }

@@ -29,16 +29,21 @@ export async function runPrimary(config: Config): Promise<void> {
   await services.close();
   await db.close();
 
-  serveClusterMetrics();
   const started = new Map<Worker, number>();
   const backoff = new RestartBackoff();
   const restarts = new Set<NodeJS.Timeout>();
   let stopping = false;
   let unclean = false;
 
-  const fork = () => started.set(cluster.fork(), Date.now());
+  const fork = () => {
+    const worker = cluster.fork();
+    // e.g. a message to a worker that just died: without a listener it would crash the primary
+    worker.on("error", (err) => logger.warn({ err, worker: worker.id }, "worker channel error"));
+    started.set(worker, Date.now());
+  };
 
   const listening = new Set<Worker>();
+  serveClusterMetrics(() => [...listening]);
   let announced = false;
   cluster.on("listening", (worker) => {
     listening.add(worker);

@@ -23,8 +23,8 @@ interface Health {
 
 /**
  * One request on its own connection (the cluster hands out connections, not requests). With a
- * timeout: a connection the primary handed to a worker at the moment it was killed is never
- * answered (node:cluster leaves it open, unanswered), and a test must not wait for it forever.
+ * timeout: a connection the primary hands to a worker at the moment it is killed is never
+ * answered (node:cluster leaves it open), and a test must not wait for it forever.
  */
 function getFresh(url: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -167,15 +167,21 @@ for (const backend of testBackends().filter((b) => b === "postgres")) {
       }
     });
 
-    it("a killed worker is replaced, and the restart is logged", async () => {
+    it("a killed worker is replaced, the restart is logged, and /metrics answers throughout", async () => {
       const [victim] = served.keys();
       process.kill(victim!, "SIGKILL");
+      const noticed = () => logLines(s).some((l) => l.msg === "worker exited unexpectedly; starting a new one");
+      await until(s, "the primary to notice the death", () => (noticed() ? true : undefined));
+      const scrapes: number[] = [];
       const replacement = await until(s, "a replacement worker", async () => {
-        // a request racing the kill may go unanswered (see getFresh); the next one is what counts
-        const res = await getFresh(`${base}/healthz`).catch(() => undefined);
-        const h = res && (JSON.parse(res.body) as Health);
-        return h?.worker && !served.has(h.worker.pid) ? h.worker.pid : undefined;
+        // while the replacement boots (seconds), the metrics of the workers that are up
+        scrapes.push((await getFresh(`${base}/metrics`)).status);
+        const res = await getFresh(`${base}/healthz`);
+        const h = JSON.parse(res.body) as Health;
+        return h.worker && !served.has(h.worker.pid) ? h.worker.pid : undefined;
       });
+      assert.ok(scrapes.length >= 2, `scraped during the restart: ${scrapes.length}`);
+      assert.deepEqual(scrapes.filter((status) => status !== 200), [], "every scrape answered 200");
       assert.equal(parentOf(replacement), s.child.pid);
       const died = logLines(s).filter((l) => l.msg === "worker exited unexpectedly; starting a new one");
       assert.equal(died.length, 1, JSON.stringify(died));
