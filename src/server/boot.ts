@@ -1,7 +1,7 @@
-// Boot steps shared by the single process, the cluster primary and its workers. A failure stops
+// Boot steps shared by the single process, the cluster's preparer and its workers. A failure stops
 // the process with one line on stderr and the exit code the README documents (78 configuration,
 // 69 database unreachable), never with a stack trace.
-import { ConfigError, loadConfig, type Config } from "../config.ts";
+import { ConfigError, type Config } from "../config.ts";
 import { connectWithRetry, databaseTarget, type Database, type DatabaseTarget } from "../db/index.ts";
 import type { Logger } from "../http/index.ts";
 import { seedDemoIfEmpty } from "../seed/index.ts";
@@ -9,16 +9,6 @@ import { createServices, type Services } from "../services.ts";
 
 export const EX_CONFIG = 78;
 export const EX_UNAVAILABLE = 69;
-
-export function loadConfigOrExit(): Config {
-  try {
-    return loadConfig();
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    console.error(err.message);
-    process.exit(EX_CONFIG);
-  }
-}
 
 /** Connects (with retry); `migrate` applies pending migrations, which only the preparing process does. */
 export async function connectOrExit(config: Config, logger: Logger, opts: { migrate: boolean }): Promise<{ db: Database; target: DatabaseTarget }> {

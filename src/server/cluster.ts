@@ -1,33 +1,59 @@
-// The cluster primary (IDP_WORKERS > 1): prepares the database once (migrations, signing keys,
-// demo seed), then forks the workers, which serve HTTP on the shared port (src/server/serve.ts).
-// The primary serves nothing itself; it
+// The cluster primary (IDP_WORKERS > 1): has the database prepared once (migrations, signing
+// keys, demo seed; prepare.ts, in a short-lived child), then forks the workers, which serve HTTP
+// on the shared port (serve.ts). The primary serves nothing itself and never loads the
+// application's modules; it
 // - replaces a worker that dies, with a backoff so a worker failing at boot does not spin;
 // - merges the workers' metrics for /metrics (cluster-metrics.ts);
 // - on SIGTERM/SIGINT forwards SIGTERM to every worker (each drains like a single process) and
 //   exits once all have exited: 0 when all stopped cleanly, 1 otherwise or past the deadline.
 // Workers know they are workers from node:cluster itself (the NODE_UNIQUE_ID it puts in their
 // environment; main.ts checks cluster.isWorker), so they never migrate or seed.
+import { fork as forkProcess } from "node:child_process";
 import cluster, { type Worker } from "node:cluster";
 import type { Config } from "../config.ts";
-import { describeTarget } from "../db/index.ts";
-import { createLogger } from "../http/index.ts";
-import { connectOrExit, createServicesOrExit, seedIfConfigured } from "./boot.ts";
+import { createLogger, type Logger } from "../http/index.ts";
+import { printBanner } from "./banner.ts";
 import { serveClusterMetrics } from "./cluster-metrics.ts";
 import { RestartBackoff } from "./restart-backoff.ts";
-import { printBanner } from "./serve.ts";
 
 /** beyond IDP_SHUTDOWN_TIMEOUT: a draining worker still closes its services and database pools */
 const SHUTDOWN_MARGIN_MS = 5000;
 
+/** argv flag the primary starts the preparer with (main.ts dispatches on it) */
+export const PREPARE_FLAG = "--idp-cluster-prepare";
+
+/** what the preparer tells the primary before it exits 0 */
+export interface Prepared {
+  type: "idp:prepared";
+  /** describeTarget(), for the banner: the primary does not load the database modules */
+  database: string;
+}
+
+/** Runs prepare.ts in a child (this entry script, same node flags) and waits for it. */
+function prepareInChild(logger: Logger): Promise<string> {
+  const child = forkProcess(process.argv[1]!, [PREPARE_FLAG], { execArgv: process.execArgv });
+  let database: string | undefined;
+  child.on("message", (m: Prepared) => {
+    if (m?.type === "idp:prepared") database = m.database;
+  });
+  // a stop request during preparation stops the preparer too (mid-migration is safe: one
+  // transaction per migration)
+  const forward = (signal: NodeJS.Signals) => child.kill(signal);
+  process.on("SIGTERM", forward).on("SIGINT", forward);
+  return new Promise((resolve) => {
+    child.on("exit", (code, signal) => {
+      process.off("SIGTERM", forward).off("SIGINT", forward);
+      if (code === 0 && database !== undefined) return resolve(database);
+      // the preparer has printed its one line (configuration, database unreachable)
+      if (signal) logger.error({ signal }, "database preparation stopped");
+      process.exit(code || 1);
+    });
+  });
+}
+
 export async function runPrimary(config: Config): Promise<void> {
   const logger = createLogger(config.logLevel).child({ role: "primary", pid: process.pid });
-
-  // Prepare once, then let go of the database: the primary keeps no connection open.
-  const { db, target } = await connectOrExit(config, logger, { migrate: true });
-  const services = await createServicesOrExit(config, db, logger, { defaultMetrics: false });
-  await seedIfConfigured(services);
-  await services.close();
-  await db.close();
+  const database = await prepareInChild(logger);
 
   const started = new Map<Worker, number>();
   const backoff = new RestartBackoff();
@@ -49,8 +75,8 @@ export async function runPrimary(config: Config): Promise<void> {
     listening.add(worker);
     if (announced || listening.size < config.workers) return;
     announced = true;
-    logger.info({ url: config.baseUrl, database: describeTarget(target), env: config.env, workers: config.workers }, "idp-gateway listening");
-    printBanner(config, describeTarget(target), config.workers);
+    logger.info({ url: config.baseUrl, database, env: config.env, workers: config.workers }, "idp-gateway listening");
+    printBanner(config, database, config.workers);
   });
 
   cluster.on("exit", (worker, code, signal) => {

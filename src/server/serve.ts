@@ -11,6 +11,7 @@ import { describeTarget } from "../db/index.ts";
 import { createLogger } from "../http/index.ts";
 import { createApp } from "../app.ts";
 import { connectOrExit, createServicesOrExit, seedIfConfigured } from "./boot.ts";
+import { printBanner } from "./banner.ts";
 import { clusterScrape } from "./cluster-metrics.ts";
 
 export async function serve(config: Config, opts: { prepare: boolean }): Promise<void> {
@@ -56,10 +57,4 @@ export async function serve(config: Config, opts: { prepare: boolean }): Promise
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
-}
-
-/** The human-readable "it is up" lines (stdout); the cluster primary prints them once for all workers. */
-export function printBanner(config: Config, database: string, workers?: number): void {
-  console.log(`\n  idp-gateway is up at ${config.baseUrl}  (${database}${workers ? `, ${workers} worker processes` : ""})`);
-  if (config.seedDemo) console.log(`  Sign in as alice, bob or admin with password "${config.demoPassword === "demo-password" ? "demo-password" : "<IDP_DEMO_PASSWORD>"}"\n`);
 }

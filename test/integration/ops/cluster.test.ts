@@ -1,5 +1,6 @@
 // IDP_WORKERS=2, the real process tree (`node --import tsx src/main.ts` on a fresh PostgreSQL
-// database): the primary migrates and seeds once, two workers serve the one port, /metrics sums
+// database): the database is migrated and seeded once (by the primary's short-lived preparer),
+// two workers serve the one port, /metrics sums
 // both workers whichever answers, a killed worker is replaced, and SIGTERM stops everything with
 // exit 0. PostgreSQL only: the embedded database refuses more than one process (server-process.test.ts).
 import assert from "node:assert/strict";
@@ -136,17 +137,19 @@ for (const backend of testBackends().filter((b) => b === "postgres")) {
       assert.equal((await getFresh(`${base}/readyz`)).status, 200);
     });
 
-    it("the primary ran the migrator and the demo seed, once; the workers ran neither", async () => {
+    it("the migrator and the demo seed ran once, in the primary's preparer; the workers ran neither", async () => {
       const logs = logLines(s);
       const migrator = logs.filter((l) => l.msg === "database migrated" || l.msg === "database schema up to date");
       assert.equal(migrator.length, 1, JSON.stringify(migrator));
-      assert.equal(migrator[0]!.role, "primary");
-      assert.equal(migrator[0]!.pid, s.child.pid);
+      assert.equal(migrator[0]!.role, "prepare");
+      const preparer = migrator[0]!.pid as number;
+      assert.ok(preparer !== s.child.pid && !served.has(preparer), "neither the primary nor a worker");
+      assert.equal(alive(preparer), false, "the preparer has exited");
       assert.equal((migrator[0]!.applied as string[]).length, MIGRATIONS, "the fresh database got every migration");
       const seed = logs.filter((l) => typeof l.msg === "string" && l.msg.startsWith("demo data"));
       assert.deepEqual(
-        seed.map((l) => [l.role, l.msg]),
-        [["primary", "demo data seeded (users admin, alice, bob)"]],
+        seed.map((l) => [l.role, l.pid, l.msg]),
+        [["prepare", preparer, "demo data seeded (users admin, alice, bob)"]],
       );
       const workers = logs.filter((l) => l.msg === "worker listening").map((l) => l.pid);
       assert.deepEqual(new Set(workers), new Set(served.keys()), "the workers that answered are the ones that started");

@@ -37,6 +37,16 @@ describe("server process: boot failures", () => {
     assert.equal(s.stdout(), "", "nothing started");
   });
 
+  it("IDP_WORKERS=2 and an unreachable DATABASE_URL: the same one line and exit 69, no worker started", async () => {
+    const s = startServer({ IDP_WORKERS: "2", DATABASE_URL: "postgresql://postgres@127.0.0.1:1/idp", IDP_DB_CONNECT_ATTEMPTS: "2", IDP_DATA_DIR: os.tmpdir() });
+    const { code } = await exitWithin(s, 60_000);
+    assert.equal(code, 69, s.stderr());
+    const errLines = lines(s.stderr());
+    assert.equal(errLines.length, 1, s.stderr());
+    assert.match(errLines[0]!, /^database unreachable: PostgreSQL at 127\.0\.0\.1:1\/idp \(.+\); gave up after 2 attempts$/);
+    assert.doesNotMatch(s.stdout(), /worker listening/);
+  });
+
   for (const bad of ["0", "abc"]) {
     it(`IDP_WORKERS=${bad}: exits 78 with one line naming IDP_WORKERS`, async () => {
       const s = startServer({ IDP_WORKERS: bad, DATABASE_URL: "postgresql://postgres@127.0.0.1:1/idp" });
