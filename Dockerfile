@@ -36,5 +36,6 @@ ENV NODE_ENV=production \
 EXPOSE 4000
 
 # node itself is PID 1's child-free main process: `docker stop` sends SIGTERM straight to it and
-# the gateway drains in-flight requests (IDP_SHUTDOWN_TIMEOUT) before exiting.
+# the gateway drains in-flight requests (IDP_SHUTDOWN_TIMEOUT) before exiting. With IDP_WORKERS > 1
+# node is the cluster primary instead: it forwards SIGTERM to its workers and exits after them.
 CMD ["node", "--max-semi-space-size=16", "--import", "tsx", "src/main.ts"]

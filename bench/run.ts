@@ -1,7 +1,8 @@
-// `npm run bench [-- <bench>] [--db embedded|postgres|both] [--duration s] [--connections n]`
+// `npm run bench [-- <bench>] [--db embedded|postgres|both] [--duration s] [--connections n] [--workers n|auto]`
 // Runs the benches against a gateway started for the purpose (loopback only), on the embedded
 // database and on the local PostgreSQL (a scratch database), prints a table and writes JSON to
-// bench/results/.
+// bench/results/. --workers goes to the sts bench (its gateway's IDP_WORKERS on PostgreSQL); the
+// login, saml and oidc benches run a one-process gateway.
 import os from "node:os";
 // argon2 runs on libuv's pool: make it as wide as the machine before anything uses it.
 process.env.UV_THREADPOOL_SIZE ??= String(Math.max(4, os.availableParallelism()));
@@ -24,6 +25,7 @@ const { values, positionals } = parseArgs({
     warmup: { type: "string", default: "3" },
     connections: { type: "string", default: String(8 * os.availableParallelism()) },
     "max-iterations": { type: "string", default: "20000" },
+    workers: { type: "string" },
   },
 });
 
@@ -82,7 +84,7 @@ if (oidcResults.length) printOidcTable(oidcResults as Parameters<typeof printOid
 if (results.length) console.log(`\nresults: ${await writeResults(results)}`);
 if (requested.includes("sts")) {
   const { spawnSync } = await import("node:child_process");
-  const flags = ["--db", values.db!, "--duration", values.duration!, "--connections", values.connections!];
+  const flags = ["--db", values.db!, "--duration", values.duration!, "--connections", values.connections!, ...(values.workers ? ["--workers", values.workers] : [])];
   const run = spawnSync(process.execPath, ["--import", "tsx", new URL("./sts.ts", import.meta.url).pathname, ...flags], { stdio: "inherit" });
   if (run.status !== 0) process.exit(run.status ?? 1);
 }

@@ -3,7 +3,9 @@
 // next to the machine's RS256 verifications/s measured in the same run (every exchange costs one
 // RS256 verification, so exchanges/s cannot exceed it).
 //   npx tsx bench/sts.ts [--db embedded|postgres|both] [--duration s] [--connections n]
-//                        [--only web|saml] [--cpu-prof dir] [--node-args="--max-semi-space-size=16"]
+//                        [--workers n|auto] [--only web|saml] [--cpu-prof dir] [--node-args="--max-semi-space-size=16"]
+// --workers is the gateway's IDP_WORKERS on PostgreSQL (default auto: one per core); the embedded
+// database always runs one process.
 // The bench prepares the gateway's database itself (migrations, keys, demo seed) with the master
 // key it then gives the server, so it holds the built-in IdP's active key and can mint ID tokens
 // and SAML responses exactly as the IdP would (the IdP's own response builder, assertion signed,
@@ -25,7 +27,7 @@ import { createServices, type Services } from "../src/services.ts";
 import { encodeAwsAttributes } from "../src/saml/aws-profile.ts";
 import { buildResponse, newId } from "../src/saml/response.ts";
 import { AWS_RECIPIENT, aliceIdentity, mintIdToken, ENGINEER, SAML_PROVIDER } from "../test/helpers/sts.ts";
-import { BENCH_ADMIN_URL, GATEWAY_NODE_ARGS, ROOT, freePort, postgresReachable, startGateway, type BenchDatabase } from "./lib/gateway.ts";
+import { BENCH_ADMIN_URL, GATEWAY_NODE_ARGS, ROOT, freePort, postgresReachable, resolveWorkers, startGateway, type BenchDatabase } from "./lib/gateway.ts";
 import { blast } from "./lib/blast.ts";
 import type { LoadResult } from "./lib/load.ts";
 import { readCpuMs, readMainThreadCpuMs, readRss, sampleRss } from "./lib/proc.ts";
@@ -40,15 +42,25 @@ const { values } = parseArgs({
     connections: { type: "string", default: "32" },
     // which exchanges to run (both by default)
     only: { type: "string", default: "both" },
-    // write a V8 CPU profile of the gateway into this folder (for chrome://inspect or speedscope)
+    // write a V8 CPU profile of the gateway into this folder (for chrome://inspect or speedscope);
+    // with workers, one profile per process (the primary's is nearly idle)
     "cpu-prof": { type: "string" },
     // the gateway's node flags instead of npm start's (e.g. "--max-semi-space-size=16"), to compare
     "node-args": { type: "string" },
+    // gateway worker processes on PostgreSQL (IDP_WORKERS); embedded is always 1
+    workers: { type: "string", default: "auto" },
   },
 });
 const durationMs = Number(values.duration) * 1000;
 const warmupMs = Number(values.warmup) * 1000;
 const connections = Number(values.connections);
+const workersFlag = values.workers === "auto" ? "auto" : Number(values.workers);
+if (workersFlag !== "auto" && !(Number.isInteger(workersFlag) && workersFlag >= 1 && workersFlag <= 256)) {
+  console.error("--workers must be a whole number between 1 and 256, or auto");
+  process.exit(64);
+}
+/** PGlite serves one process: the embedded runs ignore --workers */
+const workersFor = (database: BenchDatabase) => (database === "embedded" ? 1 : resolveWorkers(workersFlag));
 
 /** RS256 verifications/s: measured on one core (node:crypto verify is synchronous), scaled to all cores. */
 function measureRs256(ms = 2000): { perSecondPerCore: number; perSecond: number } {
@@ -152,12 +164,14 @@ async function prepare(database: BenchDatabase): Promise<Prepared> {
 interface StsBenchResult {
   bench: "sts-web-identity" | "sts-saml";
   database: BenchDatabase;
+  /** gateway worker processes (IDP_WORKERS) */
+  workers: number;
   connections: number;
   load: LoadResult;
   rs256: { perSecond: number; perSecondPerCore: number };
   ratioToRs256: number;
   rss: { idleMb: number; peakMb: number };
-  /** gateway CPU per answered request (warm-up included), ms: its main thread, and all its threads */
+  /** gateway CPU per answered request (warm-up included), ms: the main threads, and all threads, of all its processes */
   cpuMsPerRequest: { main: number; process: number };
 }
 
@@ -170,7 +184,8 @@ async function runOne(database: BenchDatabase): Promise<StsBenchResult[]> {
   const cpuProf = values["cpu-prof"];
   const baseArgs = values["node-args"] === undefined ? GATEWAY_NODE_ARGS : values["node-args"].split(/\s+/).filter(Boolean);
   const nodeArgs = [...baseArgs, ...(cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(cpuProf)}`] : [])];
-  const gateway = await startGateway(database, { port: prep.port, env: prep.env, nodeArgs });
+  const gateway = await startGateway(database, { port: prep.port, env: prep.env, nodeArgs, workers: workersFor(database) });
+  const { workers } = gateway;
   const out: StsBenchResult[] = [];
   try {
     await new Promise((r) => setTimeout(r, 1000));
@@ -187,7 +202,7 @@ async function runOne(database: BenchDatabase): Promise<StsBenchResult[]> {
       let i = 0;
       const web = await blast({ url, connections, durationMs, warmupMs, nextBody: () => webBodies[i++ % webBodies.length]! });
       const cpuMsPerRequest = await cpu.perRequest(web);
-      out.push({ bench: "sts-web-identity", database, connections, load: web, rs256, ratioToRs256: round(web.perSecond / rs256.perSecond), rss: { idleMb: idle.rssMb, peakMb: await sampler.stop() }, cpuMsPerRequest });
+      out.push({ bench: "sts-web-identity", database, workers, connections, load: web, rs256, ratioToRs256: round(web.perSecond / rs256.perSecond), rss: { idleMb: idle.rssMb, peakMb: await sampler.stop() }, cpuMsPerRequest });
     }
     if (values.only !== "web") {
       // SAML: one fresh assertion per request (replay protection is on)
@@ -201,7 +216,7 @@ async function runOne(database: BenchDatabase): Promise<StsBenchResult[]> {
       let j = 0;
       const saml = await blast({ url, connections, durationMs, warmupMs, nextBody: () => samlBodies[j++] ?? "out-of-pre-minted-assertions" });
       const cpuMsPerRequest = await cpu.perRequest(saml);
-      out.push({ bench: "sts-saml", database, connections, load: saml, rs256, ratioToRs256: round(saml.perSecond / rs256.perSecond), rss: { idleMb: idle.rssMb, peakMb: await sampler.stop() }, cpuMsPerRequest });
+      out.push({ bench: "sts-saml", database, workers, connections, load: saml, rs256, ratioToRs256: round(saml.perSecond / rs256.perSecond), rss: { idleMb: idle.rssMb, peakMb: await sampler.stop() }, cpuMsPerRequest });
     }
   } finally {
     await gateway.stop();
@@ -233,17 +248,18 @@ if (dbs.includes("postgres") && !(await postgresReachable())) {
 }
 const results: StsBenchResult[] = [];
 for (const db of dbs) {
-  console.error(`bench sts on ${db}: ${connections} connections, ${warmupMs / 1000} s warm-up + ${durationMs / 1000} s per action ...`);
+  console.error(`bench sts on ${db} (${workersFor(db)} gateway worker process${workersFor(db) > 1 ? "es" : ""}): ${connections} connections, ${warmupMs / 1000} s warm-up + ${durationMs / 1000} s per action ...`);
   results.push(...(await runOne(db)));
 }
 console.log(`\n${os.availableParallelism()} cores, ${os.cpus()[0]?.model ?? "unknown CPU"}, Node ${process.version}`);
-console.log("bench              database  conns    req/s   p50 ms   p99 ms  errors  RS256 verify/s  ratio  idle MB  peak MB  client CPU  server CPU ms/req main / all threads");
+console.log("bench              database  workers  conns    req/s   p50 ms   p99 ms  errors  RS256 verify/s  ratio  idle MB  peak MB  client CPU  server CPU ms/req main / all threads");
 for (const r of results) {
   console.log(
-    [r.bench.padEnd(18), r.database.padEnd(8), String(r.connections).padStart(5), r.load.perSecond.toFixed(0).padStart(8), r.load.latency.p50.toFixed(1).padStart(8), r.load.latency.p99.toFixed(1).padStart(8), String(r.load.errors).padStart(7), String(r.rs256.perSecond).padStart(15), `${(r.ratioToRs256 * 100).toFixed(1)}%`.padStart(6), r.rss.idleMb.toFixed(0).padStart(8), r.rss.peakMb.toFixed(0).padStart(8), `${r.load.clientCpuPercent ?? "?"}%`.padStart(11), `${r.cpuMsPerRequest.main.toFixed(3).padStart(10)} / ${r.cpuMsPerRequest.process.toFixed(3)}`].join(" "),
+    [r.bench.padEnd(18), r.database.padEnd(8), String(r.workers).padStart(8), String(r.connections).padStart(5), r.load.perSecond.toFixed(0).padStart(8), r.load.latency.p50.toFixed(1).padStart(8), r.load.latency.p99.toFixed(1).padStart(8), String(r.load.errors).padStart(7), String(r.rs256.perSecond).padStart(15), `${(r.ratioToRs256 * 100).toFixed(1)}%`.padStart(6), r.rss.idleMb.toFixed(0).padStart(8), r.rss.peakMb.toFixed(0).padStart(8), `${r.load.clientCpuPercent ?? "?"}%`.padStart(11), `${r.cpuMsPerRequest.main.toFixed(3).padStart(10)} / ${r.cpuMsPerRequest.process.toFixed(3)}`].join(" "),
   );
   if (r.load.errors) console.log(`  errors: ${r.load.firstErrors.join("; ")}`);
 }
+console.log("idle/peak MB and server CPU: all gateway processes together (with workers: the primary and each worker)");
 console.log(`targets on PostgreSQL: ≥ ${TARGETS.webIdentityPerSecond}/s web identity, ≥ ${TARGETS.samlPerSecond}/s SAML, p99 < ${TARGETS.p99Ms} ms`);
 const dir = path.join(ROOT, "bench", "results");
 await mkdir(dir, { recursive: true });

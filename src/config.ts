@@ -1,6 +1,7 @@
 // Environment → typed, validated configuration. Every setting is read here and nowhere else.
 // A bad value stops boot with one line naming the variable (ConfigError); production mode refuses
 // unsafe defaults (demo data, default passwords, missing secrets, plain-HTTP base URL).
+import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 
@@ -27,6 +28,14 @@ const int = (min: number, max: number) =>
     .regex(/^\d+$/, "must be a whole number")
     .transform(Number)
     .refine((n) => n >= min && n <= max, `must be between ${min} and ${max}`);
+
+/** "auto" = one per core the process may use (os.availableParallelism(), which honours CPU affinity). */
+const workers = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((v) => v === "auto" || (/^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 256), "must be a whole number between 1 and 256, or auto")
+  .transform((v) => ({ count: v === "auto" ? os.availableParallelism() : Number(v), auto: v === "auto" }));
 
 const url = z
   .string()
@@ -82,6 +91,7 @@ const SPEC = {
   IDP_STS_JWKS_TIMEOUT_MS: [int(100, 60000), "5000"],
   IDP_STS_DISABLED_REGIONS: [z.string().trim().regex(/^([a-z0-9-]+(,[a-z0-9-]+)*)?$/, "must be a comma-separated list of region names"), ""],
   IDP_STS_MAX_INFLIGHT: [int(1, 100000), "1024"],
+  IDP_WORKERS: [workers, "1"],
 } as const;
 
 /** Never echoed in error messages: a near-miss master key or a URL with a password would end up in logs. */
@@ -115,6 +125,8 @@ export interface Config {
   keys: { retiredTtlSeconds: number };
   totpIssuer: string;
   shutdownTimeoutSeconds: number;
+  /** HTTP worker processes (node:cluster) sharing the port; 1 = this process serves, no cluster */
+  workers: number;
   /** /admin: members of `group` may read and write, of `auditorGroup` only read; `requireMfa` wants an MFA session */
   admin: { group: string; auditorGroup: string; requireMfa: boolean };
   sts: {
@@ -165,6 +177,12 @@ function finish(r: Raw): Config {
     if (!r.IDP_MASTER_KEY) throw new ConfigError("IDP_MASTER_KEY", "is required in production (openssl rand -base64 32); keys and secrets are encrypted under it");
     if (!r.DATABASE_URL) throw new ConfigError("DATABASE_URL", "is required in production (the embedded database is for development)");
   }
+  const workers = r.IDP_WORKERS!;
+  if (workers.count > 1 && !r.DATABASE_URL) {
+    // PGlite lives inside one process and holds its data directory alone
+    const what = workers.auto ? `auto (${workers.count} worker processes on this machine)` : `${workers.count} worker processes`;
+    throw new ConfigError("IDP_WORKERS", `${what} need PostgreSQL (DATABASE_URL); the embedded database serves one process only (set IDP_WORKERS=1)`);
+  }
 
   return {
     env,
@@ -192,6 +210,7 @@ function finish(r: Raw): Config {
     keys: { retiredTtlSeconds: r.IDP_KEY_RETIRED_TTL! },
     totpIssuer: r.IDP_TOTP_ISSUER!,
     shutdownTimeoutSeconds: r.IDP_SHUTDOWN_TIMEOUT!,
+    workers: workers.count,
     admin: { group: r.IDP_ADMIN_GROUP!, auditorGroup: r.IDP_AUDITOR_GROUP!, requireMfa: r.IDP_ADMIN_REQUIRE_MFA! },
     sts: {
       backend: r.IDP_STS_BACKEND!,

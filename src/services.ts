@@ -1,5 +1,5 @@
 // Builds the long-lived services from configuration and an open database. The composition root
-// (main.ts) and the test harness both call this; nothing else constructs services.
+// (server/serve.ts, server/prepare.ts) and the test harness both call this; nothing else constructs services.
 import type { Config } from "./config.ts";
 import type { Database } from "./db/index.ts";
 import { AuditLog } from "./audit/index.ts";

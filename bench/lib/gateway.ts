@@ -1,14 +1,17 @@
 // Starts the gateway as its own process, the way `npm start` does (`node --import tsx
 // src/main.ts`), on a free loopback port with a temporary IDP_DATA_DIR and, for the PostgreSQL
-// runs, a scratch database on the local server. Waits for /readyz; stop() ends everything.
+// runs, a scratch database on the local server. Waits for /readyz (and, with workers, until every
+// worker has answered); stop() ends everything.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import http from "node:http";
 import { mkdtemp, rm } from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { request } from "./http.ts";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -19,7 +22,10 @@ export const BENCH_ADMIN_URL = process.env.BENCH_DATABASE_URL ?? process.env.TES
 
 export interface Gateway {
   baseUrl: URL;
+  /** the process started (with workers > 1: the cluster primary; lib/proc.ts reads its whole tree) */
   pid: number;
+  /** HTTP worker processes (IDP_WORKERS); 1 = the gateway is one process */
+  workers: number;
   database: BenchDatabase;
   stop(): Promise<void>;
 }
@@ -67,9 +73,16 @@ export interface GatewayOptions {
   nodeArgs?: string[];
   /** listen here instead of a fresh free port (a bench that prepared data for this base URL) */
   port?: number;
+  /** IDP_WORKERS: worker processes, or "auto" (one per core); more than 1 needs postgres */
+  workers?: number | "auto";
+}
+
+export function resolveWorkers(workers: number | "auto" = 1): number {
+  return workers === "auto" ? os.availableParallelism() : workers;
 }
 
 export async function startGateway(database: BenchDatabase, opts: GatewayOptions = {}): Promise<Gateway> {
+  const workers = resolveWorkers(opts.workers);
   const port = opts.port ?? (await freePort());
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "idp-bench-"));
   let dbName: string | undefined;
@@ -97,6 +110,7 @@ export async function startGateway(database: BenchDatabase, opts: GatewayOptions
       IDP_SEED_DEMO: "true",
       LOG_LEVEL: "warn",
       MALLOC_ARENA_MAX: "2",
+      IDP_WORKERS: String(workers),
       ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
       ...opts.env,
     },
@@ -116,11 +130,12 @@ export async function startGateway(database: BenchDatabase, opts: GatewayOptions
   };
   try {
     await waitReady(baseUrl, child, () => stderr);
+    if (workers > 1) await waitWorkers(baseUrl, workers, child, () => stderr);
   } catch (err) {
     await stop();
     throw err;
   }
-  return { baseUrl, pid: child.pid!, database, stop };
+  return { baseUrl, pid: child.pid!, workers, database, stop };
 }
 
 /** Gateways not yet stopped: an interrupted bench still removes its processes and scratch databases. */
@@ -145,6 +160,23 @@ async function waitReady(baseUrl: URL, child: ChildProcess, stderr: () => string
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`gateway not ready after ${timeoutMs / 1000} s:\n${stderr()}`);
+}
+
+/** Until `n` distinct workers have answered /healthz (one connection per request: the cluster
+ * hands out connections round-robin), so the load does not start while some are still booting. */
+async function waitWorkers(baseUrl: URL, n: number, child: ChildProcess, stderr: () => string, timeoutMs = 120_000): Promise<void> {
+  const agent = new http.Agent({ keepAlive: false });
+  const seen = new Set<number>();
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode} before its workers were up:\n${stderr()}`);
+    const res = await request(agent, new URL("/healthz", baseUrl)).catch(() => undefined);
+    const id = res?.status === 200 ? (JSON.parse(res.body) as { worker?: { id: number } }).worker?.id : undefined;
+    if (id !== undefined) seen.add(id);
+    if (seen.size >= n) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`only ${seen.size} of ${n} gateway workers answered after ${timeoutMs / 1000} s:\n${stderr()}`);
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {

@@ -1,17 +1,40 @@
-// Memory of another process from /proc/<pid>/status (Linux): VmRSS now and VmHWM, the peak
-// resident set since the process started.
-import { readFile } from "node:fs/promises";
+// Memory and CPU time of the gateway from /proc (Linux): VmRSS now, VmHWM (the peak resident set
+// since a process started) and utime + stime. Summed over the gateway's node processes: the
+// process started and, under IDP_WORKERS > 1, its cluster workers (not tsx's esbuild helper).
+import { readdir, readFile } from "node:fs/promises";
 
 export interface Rss {
   rssMb: number;
   peakMb: number;
 }
 
+/** `pid` and its descendants that run node, from /proc/<pid>/task/<tid>/children (cheap enough to
+ * read on every sample, unlike a scan of all of /proc). */
+export async function nodeProcessTree(pid: number): Promise<number[]> {
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) {
+    const tasks = await readdir(`/proc/${tree[i]}/task`).catch(() => [] as string[]);
+    for (const tid of tasks) {
+      const children = await readFile(`/proc/${tree[i]}/task/${tid}/children`, "utf8").catch(() => "");
+      for (const c of children.split(" ").filter(Boolean)) tree.push(Number(c));
+    }
+  }
+  const comm = (p: number) => readFile(`/proc/${p}/comm`, "utf8").then((c) => c.trim(), () => "");
+  const node = await Promise.all(tree.map(async (p) => p === pid || (await comm(p)) === "node"));
+  return tree.filter((_, i) => node[i]);
+}
+
 export async function readRss(pid: number): Promise<Rss> {
-  const status = await readFile(`/proc/${pid}/status`, "utf8");
-  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? NaN);
+  let rssKb = 0;
+  let peakKb = 0;
+  for (const p of await nodeProcessTree(pid)) {
+    const status = await readFile(`/proc/${p}/status`, "utf8").catch(() => "");
+    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? 0);
+    rssKb += kb("VmRSS");
+    peakKb += kb("VmHWM"); // the sum of each process's peak: an upper bound of the peak of the sum
+  }
   const mb = (k: number) => Math.round((k / 1024) * 10) / 10;
-  return { rssMb: mb(kb("VmRSS")), peakMb: mb(kb("VmHWM")) };
+  return { rssMb: mb(rssKb), peakMb: mb(peakKb) };
 }
 
 /** Samples VmRSS every `everyMs` until stopped; returns the highest value seen. */
@@ -34,24 +57,31 @@ export function sampleRss(pid: number, everyMs = 250): { stop(): Promise<number>
   };
 }
 
-/** CPU time (user + system, all threads) a process has used so far, in milliseconds. */
+/** CPU time (user + system, all threads) the gateway's node processes have used so far, in milliseconds. */
 export async function readCpuMs(pid: number): Promise<number> {
-  return cpuMsOf(`/proc/${pid}/stat`);
+  let ticks = 0;
+  for (const p of await nodeProcessTree(pid)) {
+    const stat = await readFile(`/proc/${p}/stat`, "utf8").catch(() => "");
+    // fields after the parenthesised command name; utime and stime are fields 14 and 15 (1-based)
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    ticks += (Number(fields[11]) || 0) + (Number(fields[12]) || 0);
+  }
+  return (ticks * 1000) / CLOCK_TICKS;
 }
 
 /**
- * CPU time of a process's main thread only (its JavaScript event loop; not libuv's pool, V8's
- * helper threads or its compiler threads), in milliseconds: what caps one process's throughput.
+ * CPU time of the gateway's node processes' main threads only (their JavaScript event loops; not
+ * libuv's pool, V8's helper threads or compiler threads), in milliseconds: what caps a process's
+ * throughput.
  */
 export async function readMainThreadCpuMs(pid: number): Promise<number> {
-  return cpuMsOf(`/proc/${pid}/task/${pid}/stat`);
-}
-
-async function cpuMsOf(statFile: string): Promise<number> {
-  const stat = await readFile(statFile, "utf8");
-  // fields after the parenthesised command name; utime and stime are fields 14 and 15 (1-based)
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  const ticks = Number(fields[11]) + Number(fields[12]);
+  let ticks = 0;
+  for (const p of await nodeProcessTree(pid)) {
+    const stat = await readFile(`/proc/${p}/task/${p}/stat`, "utf8").catch(() => "");
+    // fields after the parenthesised command name; utime and stime are fields 14 and 15 (1-based)
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    ticks += (Number(fields[11]) || 0) + (Number(fields[12]) || 0);
+  }
   return (ticks * 1000) / CLOCK_TICKS;
 }
 

@@ -16,8 +16,19 @@ export class Metrics {
   readonly logins = new Counter({ name: "idp_logins_total", help: "Login attempts by outcome", labelNames: ["outcome"], registers: [this.registry] });
   readonly errors = new Counter({ name: "idp_errors_total", help: "Errors answered, by kind", labelNames: ["kind"], registers: [this.registry] });
 
+  #scrape: () => Promise<string> = () => this.registry.metrics();
+
   constructor(defaults = true) {
     if (defaults) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** The text /metrics serves: this registry, or what scrapeWith() set (a cluster worker: all workers' sum). */
+  scrape(): Promise<string> {
+    return this.#scrape();
+  }
+
+  scrapeWith(source: () => Promise<string>): void {
+    this.#scrape = source;
   }
 
   /**

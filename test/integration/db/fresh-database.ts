@@ -7,6 +7,8 @@ import type { Backend } from "../../helpers/db.ts";
 
 export interface FreshDatabase {
   db: Database;
+  /** the PostgreSQL URL of this database (postgres only), e.g. for a server process under test */
+  url?: string;
   /** another Database on the same storage (postgres only: in-memory PGlite cannot be shared) */
   openAnother(): Promise<Database>;
   drop(): Promise<void>;
@@ -30,6 +32,7 @@ export async function freshDatabase(backend: Backend): Promise<FreshDatabase> {
   };
   return {
     db: await open(),
+    url: u.toString(),
     openAnother: open,
     async drop() {
       for (const d of opened) await d.close().catch(() => {});

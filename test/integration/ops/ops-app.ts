@@ -1,4 +1,4 @@
-// An app for the operations suites, built the way main.ts builds it (services + createApp, no demo
+// An app for the operations suites, built the way src/server/serve.ts builds it (services + createApp, no demo
 // data), with a switch that takes its database away: on PGlite the database is closed; on
 // PostgreSQL the app reaches the server through a TCP proxy that the test can cut and restore.
 import { randomBytes } from "node:crypto";

@@ -1,56 +1,13 @@
 // The real server process (`node --import tsx src/main.ts`, as `npm start` runs it): boot failures
 // stop it with one clear line and a non-zero exit; SIGTERM drains and exits 0.
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
 import { createTestDatabase, testBackends, type TestDatabase } from "../../helpers/db.ts";
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
-
-interface Server {
-  child: ChildProcess;
-  stdout(): string;
-  stderr(): string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function startServer(env: Record<string, string>): Server {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", NODE_ENV: "test", LOG_LEVEL: "warn", HOST: "127.0.0.1", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  let err = "";
-  child.stdout!.on("data", (d: Buffer) => (out += d));
-  child.stderr!.on("data", (d: Buffer) => (err += d));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
-  return { child, stdout: () => out, stderr: () => err, exited };
-}
-
-async function exitWithin(s: Server, ms: number) {
-  const timer = setTimeout(() => s.child.kill("SIGKILL"), ms);
-  const r = await s.exited;
-  clearTimeout(timer);
-  return r;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-const lines = (s: string) => s.split("\n").filter((l) => l.trim() !== "");
+import { exitWithin, freePort, lines, startServer } from "./spawn-server.ts";
 
 describe("server process: boot failures", () => {
   it("an unreachable DATABASE_URL: retries, then exits 69 with one line naming the database", async () => {
@@ -69,6 +26,35 @@ describe("server process: boot failures", () => {
     assert.equal(code, 78);
     assert.deepEqual(lines(s.stderr()), ['configuration error: PORT: must be a whole number (got "http")']);
   });
+
+  it("IDP_WORKERS above 1 on the embedded database: exits 78, the embedded database serves one process", async () => {
+    const s = startServer({ IDP_WORKERS: "2", IDP_DATA_DIR: os.tmpdir() });
+    const { code } = await exitWithin(s, 30_000);
+    assert.equal(code, 78);
+    assert.deepEqual(lines(s.stderr()), [
+      "configuration error: IDP_WORKERS: 2 worker processes need PostgreSQL (DATABASE_URL); the embedded database serves one process only (set IDP_WORKERS=1)",
+    ]);
+    assert.equal(s.stdout(), "", "nothing started");
+  });
+
+  it("IDP_WORKERS=2 and an unreachable DATABASE_URL: the same one line and exit 69, no worker started", async () => {
+    const s = startServer({ IDP_WORKERS: "2", DATABASE_URL: "postgresql://postgres@127.0.0.1:1/idp", IDP_DB_CONNECT_ATTEMPTS: "2", IDP_DATA_DIR: os.tmpdir() });
+    const { code } = await exitWithin(s, 60_000);
+    assert.equal(code, 69, s.stderr());
+    const errLines = lines(s.stderr());
+    assert.equal(errLines.length, 1, s.stderr());
+    assert.match(errLines[0]!, /^database unreachable: PostgreSQL at 127\.0\.0\.1:1\/idp \(.+\); gave up after 2 attempts$/);
+    assert.doesNotMatch(s.stdout(), /worker listening/);
+  });
+
+  for (const bad of ["0", "abc"]) {
+    it(`IDP_WORKERS=${bad}: exits 78 with one line naming IDP_WORKERS`, async () => {
+      const s = startServer({ IDP_WORKERS: bad, DATABASE_URL: "postgresql://postgres@127.0.0.1:1/idp" });
+      const { code } = await exitWithin(s, 30_000);
+      assert.equal(code, 78);
+      assert.deepEqual(lines(s.stderr()), [`configuration error: IDP_WORKERS: must be a whole number between 1 and 256, or auto (got "${bad}")`]);
+    });
+  }
 
   it("production without a master key: exits 78 before touching anything", async () => {
     const s = startServer({ NODE_ENV: "production", IDP_BASE_URL: "https://idp.example.com", DATABASE_URL: "postgresql://postgres@127.0.0.1:1/idp" });

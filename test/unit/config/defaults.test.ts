@@ -1,5 +1,6 @@
 // Every variable's default, and the values each accepts (config.ts SPEC).
 import assert from "node:assert/strict";
+import os from "node:os";
 import path from "node:path";
 import { describe, it } from "node:test";
 import { CONFIG_VARIABLES, loadConfig } from "../../../src/config.ts";
@@ -29,6 +30,7 @@ describe("config defaults", () => {
     assert.deepEqual(c.keys, { retiredTtlSeconds: 7 * 86400 });
     assert.equal(c.totpIssuer, "idp-gateway");
     assert.equal(c.shutdownTimeoutSeconds, 10);
+    assert.equal(c.workers, 1, "one process, no cluster");
     assert.deepEqual(c.sts, { backend: "local", awsEndpoint: undefined, awsRegion: "us-east-1", samlReplayProtection: true, jwksTimeoutMs: 5000, disabledRegions: [], maxInflight: 1024 });
   });
 
@@ -76,6 +78,7 @@ describe("config defaults", () => {
       IDP_STS_JWKS_TIMEOUT_MS: "250",
       IDP_STS_DISABLED_REGIONS: "ap-east-1,me-south-1",
       IDP_STS_MAX_INFLIGHT: "10",
+      IDP_WORKERS: "3",
     });
     assert.equal(c.env, "test");
     assert.equal(c.port, 4100);
@@ -97,6 +100,7 @@ describe("config defaults", () => {
     assert.deepEqual(c.keys, { retiredTtlSeconds: 0 });
     assert.equal(c.totpIssuer, "Example Corp");
     assert.equal(c.shutdownTimeoutSeconds, 30);
+    assert.equal(c.workers, 3);
     assert.deepEqual(c.admin, { group: "idp-admins", auditorGroup: "idp-auditors", requireMfa: true });
     assert.deepEqual(c.sts, {
       backend: "aws",
@@ -116,7 +120,7 @@ describe("config defaults", () => {
       "IDP_IP_FAILURE_LIMIT", "IDP_IP_WINDOW_SECONDS", "IDP_KEY_RETIRED_TTL", "IDP_LOCKOUT_SECONDS",
       "IDP_LOCKOUT_THRESHOLD", "IDP_LOGIN_CONCURRENCY", "IDP_MASTER_KEY", "IDP_SEED_DEMO", "IDP_SESSION_IDLE_TIMEOUT",
       "IDP_SESSION_TTL", "IDP_SHUTDOWN_TIMEOUT", "IDP_STS_AWS_ENDPOINT", "IDP_STS_AWS_REGION", "IDP_STS_BACKEND",
-      "IDP_STS_DISABLED_REGIONS", "IDP_STS_JWKS_TIMEOUT_MS", "IDP_STS_MAX_INFLIGHT", "IDP_STS_SAML_REPLAY", "IDP_TOTP_ISSUER", "IDP_TRUST_PROXY", "LOG_LEVEL", "NODE_ENV", "PORT",
+      "IDP_STS_DISABLED_REGIONS", "IDP_STS_JWKS_TIMEOUT_MS", "IDP_STS_MAX_INFLIGHT", "IDP_STS_SAML_REPLAY", "IDP_TOTP_ISSUER", "IDP_TRUST_PROXY", "IDP_WORKERS", "LOG_LEVEL", "NODE_ENV", "PORT",
       "IDP_ADMIN_GROUP", "IDP_AUDITOR_GROUP", "IDP_ADMIN_REQUIRE_MFA",
     ].sort());
   });
@@ -136,6 +140,14 @@ describe("config defaults", () => {
   it("postgres:// and postgresql:// database URLs are both accepted", () => {
     assert.equal(loadConfig({ DATABASE_URL: "postgresql://localhost/idp" }).databaseUrl, "postgresql://localhost/idp");
     assert.equal(loadConfig({ DATABASE_URL: "postgres://localhost/idp" }).databaseUrl, "postgres://localhost/idp");
+  });
+
+  it("IDP_WORKERS: a count, or auto = one per available core; more than one needs PostgreSQL", () => {
+    const pg = { DATABASE_URL: "postgresql://localhost/idp" };
+    assert.equal(loadConfig({ ...pg, IDP_WORKERS: "auto" }).workers, os.availableParallelism());
+    assert.equal(loadConfig({ ...pg, IDP_WORKERS: " AUTO " }).workers, os.availableParallelism());
+    assert.equal(loadConfig({ ...pg, IDP_WORKERS: "256" }).workers, 256);
+    assert.equal(loadConfig({ IDP_WORKERS: "1" }).workers, 1, "one process is fine on the embedded database");
   });
 
   it("integer bounds are inclusive", () => {

@@ -37,6 +37,8 @@ const BAD: Record<string, string[]> = {
   IDP_STS_JWKS_TIMEOUT_MS: ["99", "60001"],
   IDP_STS_DISABLED_REGIONS: ["us-east-1,", "US-EAST-1", "a b"],
   IDP_STS_MAX_INFLIGHT: ["0", "100001"],
+  // "2" without DATABASE_URL: the embedded database serves one process only
+  IDP_WORKERS: ["0", "abc", "-1", "1.5", "257", "2"],
 };
 const FREE_FORM = ["IDP_TRUST_PROXY"];
 
@@ -70,6 +72,14 @@ describe("config errors", () => {
     assert.match(configError({ PORT: "abc" }).message, /whole number/);
     assert.match(configError({ PORT: "70000" }).message, /between 1 and 65535/);
     assert.match(configError({ IDP_MASTER_KEY: "abc" }).message, /openssl rand -base64 32/);
+  });
+
+  it("IDP_WORKERS > 1 on the embedded database says why and what to do", () => {
+    assert.equal(
+      configError({ IDP_WORKERS: "2" }).message,
+      "configuration error: IDP_WORKERS: 2 worker processes need PostgreSQL (DATABASE_URL); the embedded database serves one process only (set IDP_WORKERS=1)",
+    );
+    assert.match(configError({ IDP_WORKERS: "abc" }).message, /whole number between 1 and 256, or auto \(got "abc"\)$/);
   });
 
   it("echoes ordinary values, to show what was wrong", () => {
