@@ -199,8 +199,7 @@ async function runOne(database: BenchDatabase): Promise<StsBenchResult[]> {
       const webBodies = tokens.map((t, i) => form({ Action: "AssumeRoleWithWebIdentity", RoleArn: ENGINEER, RoleSessionName: `bench-${i}`, WebIdentityToken: t }));
       const sampler = sampleRss(gateway.pid);
       const cpu = await cpuMeter(gateway.pid);
-      let i = 0;
-      const web = await blast({ url, connections, durationMs, warmupMs, nextBody: () => webBodies[i++ % webBodies.length]! });
+      const web = await blast({ url, connections, durationMs, warmupMs, bodies: { reusable: webBodies } });
       const cpuMsPerRequest = await cpu.perRequest(web);
       out.push({ bench: "sts-web-identity", database, workers, connections, load: web, rs256, ratioToRs256: round(web.perSecond / rs256.perSecond), rss: { idleMb: idle.rssMb, peakMb: await sampler.stop() }, cpuMsPerRequest });
     }
@@ -214,7 +213,7 @@ async function runOne(database: BenchDatabase): Promise<StsBenchResult[]> {
       const sampler = sampleRss(gateway.pid);
       const cpu = await cpuMeter(gateway.pid);
       let j = 0;
-      const saml = await blast({ url, connections, durationMs, warmupMs, nextBody: () => samlBodies[j++] ?? "out-of-pre-minted-assertions" });
+      const saml = await blast({ url, connections, durationMs, warmupMs, bodies: { next: () => samlBodies[j++] ?? "out-of-pre-minted-assertions" } });
       const cpuMsPerRequest = await cpu.perRequest(saml);
       out.push({ bench: "sts-saml", database, workers, connections, load: saml, rs256, ratioToRs256: round(saml.perSecond / rs256.perSecond), rss: { idleMb: idle.rssMb, peakMb: await sampler.stop() }, cpuMsPerRequest });
     }

@@ -64,7 +64,7 @@ async function adminQuery(sql: string): Promise<void> {
 }
 
 /** The runtime flags of `npm start` and the Dockerfile, so the benches measure what users run. */
-export const GATEWAY_NODE_ARGS: readonly string[] = ["--max-semi-space-size=16"];
+export const GATEWAY_NODE_ARGS: readonly string[] = ["--max-semi-space-size=64"];
 
 export interface GatewayOptions {
   /** extra environment for the server (overrides the bench defaults) */
