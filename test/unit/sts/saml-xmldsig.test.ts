@@ -80,6 +80,7 @@ describe("XML-DSig core validation agrees with xml-crypto", () => {
     ["RSA-SHA512 / SHA-512", () => sign({ signatureAlgorithm: "http://www.w3.org/2001/04/xmldsig-more#rsa-sha512", digestAlgorithm: "http://www.w3.org/2001/04/xmlenc#sha512" }), true],
     ["PrefixList pulling xs from the Response onto the Assertion", () => sign({ prefixList: ["xs"] }, typed()), true],
     ["PrefixList naming a prefix no ancestor declares", () => sign({ prefixList: ["nothere"] }), true],
+    ["PrefixList with #default under an inherited default namespace", () => sign({ prefixList: ["#default", "xs"] }, typed().replace("<samlp:Response ", '<samlp:Response xmlns="urn:default:ns" ')), true],
     ["PrefixList, then the inherited xs namespace changed", () => sign({ prefixList: ["xs"] }, typed()).replace('xmlns:xs="http://www.w3.org/2001/XMLSchema"', 'xmlns:xs="urn:evil"'), false],
     ["no PrefixList, xs namespace changed (not rendered, so not signed)", () => sign({}, typed()).replace('xmlns:xs="http://www.w3.org/2001/XMLSchema"', 'xmlns:xs="urn:evil"'), true],
     ["a comment added inside NameID (comments are not signed)", () => sign().replace("u-0001-alice</saml:NameID>", "u-0001-<!-- x -->alice</saml:NameID>"), true],

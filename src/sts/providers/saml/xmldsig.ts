@@ -29,7 +29,6 @@ export const DIGEST_HASHES: ReadonlyMap<string, string> = new Map([
   ["http://www.w3.org/2001/04/xmlenc#sha256", "sha256"],
   ["http://www.w3.org/2001/04/xmlenc#sha512", "sha512"],
 ]);
-const EC_NS = "http://www.w3.org/2001/10/xml-exc-c14n#";
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 /** A profile violation: the caller turns it into its protocol's error. */
@@ -168,8 +167,12 @@ function attributes(e: XElement): { name: string; value: string }[] {
   return Array.from(list);
 }
 
+/**
+ * The InclusiveNamespaces PrefixList, as xml-crypto reads it: tokens are taken literally, so
+ * "#default" names no prefix (mapping it to "" would make its C14N write an "xmlns:" attribute).
+ */
 function prefixList(e: XElement): string[] {
-  const inclusive = child(e, EC_NS, "InclusiveNamespaces");
+  const inclusive = child(e, EXC_C14N, "InclusiveNamespaces"); // its namespace is the algorithm's URI
   const list = inclusive?.getAttribute("PrefixList")?.trim();
-  return list ? list.split(/\s+/).map((p) => (p === "#default" ? "" : p)) : [];
+  return list ? list.split(/\s+/) : [];
 }
