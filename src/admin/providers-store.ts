@@ -6,17 +6,11 @@ import { toDomainError } from "../directory/db-errors.ts";
 import { certificateProblem, oidcProviderArnProblem, parseOidcProviderArn, parseSamlProviderArn, samlProviderArnProblem, urlProblem } from "../directory/index.ts";
 import { Conflict, Invalid, NotFound } from "../errors.ts";
 import type { PrismaClient } from "../generated/prisma/client.ts";
-import { notifyProvidersChanged } from "../sts/providers/index.ts";
+import { notifyProvidersChanged, type ProviderRecord } from "../sts/providers/index.ts";
 
-export interface StsProvider {
+/** A provider as the STS registry trusts it, plus what an admin edit needs (row id, version). */
+export interface StsProvider extends ProviderRecord {
   id: string;
-  arn: string;
-  kind: "saml" | "oidc";
-  accountId: string;
-  issuer: string;
-  certificates: string[];
-  clientIds: string[];
-  builtIn: boolean;
   version: number;
 }
 

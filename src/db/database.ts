@@ -25,8 +25,6 @@ export type Unlisten = () => Promise<void>;
 export interface Database {
   readonly kind: DatabaseTarget["kind"];
   readonly prisma: PrismaClient;
-  /** the server URL (postgres only) */
-  readonly url?: string;
   /**
    * The process's one connection pool (postgres only). Prisma runs over it, and the hot paths
    * (OIDC grants, STS sessions) send their few statements through it directly: Prisma's query
@@ -131,7 +129,6 @@ async function openPostgres(url: string, poolSize = DEFAULT_POOL_SIZE): Promise<
 
   return {
     kind: "postgres",
-    url,
     pool,
     prisma,
     migrate: () => withSession((s) => migrate(s)),
