@@ -58,15 +58,8 @@ export function sampleRss(pid: number, everyMs = 250): { stop(): Promise<number>
 }
 
 /** CPU time (user + system, all threads) the gateway's node processes have used so far, in milliseconds. */
-export async function readCpuMs(pid: number): Promise<number> {
-  let ticks = 0;
-  for (const p of await nodeProcessTree(pid)) {
-    const stat = await readFile(`/proc/${p}/stat`, "utf8").catch(() => "");
-    // fields after the parenthesised command name; utime and stime are fields 14 and 15 (1-based)
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    ticks += (Number(fields[11]) || 0) + (Number(fields[12]) || 0);
-  }
-  return (ticks * 1000) / CLOCK_TICKS;
+export function readCpuMs(pid: number): Promise<number> {
+  return cpuMsOf(pid, (p) => `/proc/${p}/stat`);
 }
 
 /**
@@ -74,10 +67,15 @@ export async function readCpuMs(pid: number): Promise<number> {
  * libuv's pool, V8's helper threads or compiler threads), in milliseconds: what caps a process's
  * throughput.
  */
-export async function readMainThreadCpuMs(pid: number): Promise<number> {
+export function readMainThreadCpuMs(pid: number): Promise<number> {
+  return cpuMsOf(pid, (p) => `/proc/${p}/task/${p}/stat`);
+}
+
+/** utime + stime summed over the gateway's node processes, from each one's `statFile`. */
+async function cpuMsOf(pid: number, statFile: (p: number) => string): Promise<number> {
   let ticks = 0;
   for (const p of await nodeProcessTree(pid)) {
-    const stat = await readFile(`/proc/${p}/task/${p}/stat`, "utf8").catch(() => "");
+    const stat = await readFile(statFile(p), "utf8").catch(() => "");
     // fields after the parenthesised command name; utime and stime are fields 14 and 15 (1-based)
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     ticks += (Number(fields[11]) || 0) + (Number(fields[12]) || 0);
