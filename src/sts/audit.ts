@@ -3,7 +3,6 @@
 // Events are written in batches: one multi-row INSERT (jsonb_to_recordset) per flush, at most
 // FLUSH_MS after the first queued event, so the STS hot path costs one INSERT (the session) plus a
 // share of a batched one. The router calls onAudit after the response is sent; close() flushes.
-import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { RawExec } from "./credentials/index.ts";
 import type { StsAuditEvent, StsLogger } from "./protocol/index.ts";
 
@@ -39,10 +38,9 @@ export class StsAuditWriter {
   #dropped = 0;
 
   constructor(
-    private readonly prisma: PrismaClient,
+    /** the batch INSERT: through `pg` directly on PostgreSQL (Prisma compiles every raw query, its JSON parameter included) */
+    private readonly raw: RawExec,
     private readonly logger?: StsLogger,
-    /** PostgreSQL: the batch goes through `pg` directly (Prisma compiles every raw query, its JSON parameter included) */
-    private readonly raw?: RawExec,
   ) {}
 
   record(e: StsAuditEvent): void {
@@ -67,9 +65,7 @@ export class StsAuditWriter {
 
   private async write(batch: Row[]): Promise<void> {
     try {
-      const json = JSON.stringify(batch);
-      if (this.raw) await this.raw(INSERT_BATCH, [json]);
-      else await this.prisma.$executeRawUnsafe(INSERT_BATCH.text, json);
+      await this.raw(INSERT_BATCH, [JSON.stringify(batch)]);
       if (this.#dropped > 0) {
         this.logger?.error({ dropped: this.#dropped }, "STS audit queue overflowed; events were dropped");
         this.#dropped = 0;

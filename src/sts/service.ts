@@ -49,9 +49,12 @@ export class StsService {
     const { prisma } = opts.db;
     this.#logger = opts.logger;
     this.providers = new ProviderRegistry({ prisma, keys: opts.keys, listen: opts.db.listen, jwksTimeoutMs: opts.config.sts.jwksTimeoutMs });
-    // PostgreSQL: the session INSERT and the audit batch go through the process's pool directly
+    // The session INSERT and the audit batch: on PostgreSQL through the process's pool directly, as
+    // named (prepared) statements; on PGlite, with its one connection, through Prisma.
     const pool = opts.db.pool;
-    const raw: RawExec | undefined = pool ? async ({ name, text }, values) => (await pool.query({ name, text, values })).rowCount ?? 0 : undefined;
+    const raw: RawExec = pool
+      ? async ({ name, text }, values) => (await pool.query({ name, text, values })).rowCount ?? 0
+      : ({ text }, values) => prisma.$executeRawUnsafe(text, ...values);
     this.store = new CredentialStore(prisma, opts.box, raw);
     this.iamUsers = new IamUsers({ prisma, box: opts.box, audit: opts.audit });
     const localAcs = `${opts.config.baseUrl}/aws/saml`;
@@ -69,7 +72,7 @@ export class StsService {
       disabledRegions: new Set(opts.config.sts.disabledRegions),
     };
     this.#maxInflight = opts.config.sts.maxInflight;
-    this.#audit = new StsAuditWriter(prisma, opts.logger, raw);
+    this.#audit = new StsAuditWriter(raw, opts.logger);
     this.federation =
       opts.config.sts.backend === "aws"
         ? new AwsFederationExchange({ region: opts.config.sts.awsRegion, endpoint: opts.config.sts.awsEndpoint })

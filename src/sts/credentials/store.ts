@@ -48,8 +48,8 @@ export class CredentialStore {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly box: CryptoBox,
-    /** PostgreSQL: the session INSERT goes through `pg` directly; PGlite: through Prisma */
-    private readonly raw?: RawExec,
+    /** the session INSERT: through `pg` directly on PostgreSQL, through Prisma on PGlite */
+    private readonly raw: RawExec,
   ) {}
 
   async issue(session: NewSession, opts: { replayKey?: { id: string; expiresAt: Date } } = {}): Promise<IssuedCredentials> {
@@ -63,21 +63,7 @@ export class CredentialStore {
       s.sessionPolicy === undefined ? null : JSON.stringify(s.sessionPolicy), s.mfa, s.chained, s.issuedAt, s.expiresAt,
     ] as const;
     const replay = opts.replayKey;
-    const inserted = this.raw
-      ? await this.raw(replay ? INSERT_WITH_REPLAY : INSERT, replay ? [...row, replay.id, replay.expiresAt] : [...row])
-      : replay
-      ? await this.prisma.$executeRaw`
-          WITH claim AS (INSERT INTO sts_saml_replay (id, expires_at) VALUES (${replay.id}, ${replay.expiresAt}) ON CONFLICT DO NOTHING RETURNING 1)
-          INSERT INTO sts_sessions (access_key_id, secret_enc, token_hash, kind, account_id, arn, user_id, role_arn, iam_user_name, session_name,
-            source_identity, tags, transitive_tag_keys, session_policy, mfa, chained, issued_at, expires_at)
-          SELECT ${row[0]}, ${row[1]}, decode(${row[2]}, 'hex'), ${row[3]}, ${row[4]}, ${row[5]}, ${row[6]}, ${row[7]}, ${row[8]}, ${row[9]},
-            ${row[10]}, ${row[11]}::jsonb, ARRAY(SELECT jsonb_array_elements_text(${row[12]}::jsonb)), ${row[13]}::jsonb, ${row[14]}, ${row[15]}, ${row[16]}, ${row[17]}
-          WHERE EXISTS (SELECT 1 FROM claim)`
-      : await this.prisma.$executeRaw`
-          INSERT INTO sts_sessions (access_key_id, secret_enc, token_hash, kind, account_id, arn, user_id, role_arn, iam_user_name, session_name,
-            source_identity, tags, transitive_tag_keys, session_policy, mfa, chained, issued_at, expires_at)
-          VALUES (${row[0]}, ${row[1]}, decode(${row[2]}, 'hex'), ${row[3]}, ${row[4]}, ${row[5]}, ${row[6]}, ${row[7]}, ${row[8]}, ${row[9]},
-            ${row[10]}, ${row[11]}::jsonb, ARRAY(SELECT jsonb_array_elements_text(${row[12]}::jsonb)), ${row[13]}::jsonb, ${row[14]}, ${row[15]}, ${row[16]}, ${row[17]})`;
+    const inserted = replay ? await this.raw(INSERT_WITH_REPLAY, [...row, replay.id, replay.expiresAt]) : await this.raw(INSERT, [...row]);
     if (inserted !== 1) throw new ReplayedAssertion("assertion already used");
     return { accessKeyId, secretAccessKey, sessionToken, expiration: s.expiresAt };
   }
