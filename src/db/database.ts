@@ -9,6 +9,7 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "../generated/prisma/client.ts";
 import { lockEmbedded } from "./embedded-lock.ts";
 import { migrate, type MigrateResult } from "./migrator.ts";
+import { pgRawSql, prismaRawSql, type RawSql } from "./raw-sql.ts";
 import type { SqlSession } from "./sql.ts";
 
 export type { PrismaClient };
@@ -32,6 +33,8 @@ export interface Database {
    * count predictable: IDP_DB_POOL_SIZE × instances (+ one LISTEN connection per cache).
    */
   readonly pool?: pg.Pool;
+  /** the hot paths' statements: over `pool` on PostgreSQL, over Prisma on PGlite */
+  readonly sql: RawSql;
   /** apply pending migrations under the advisory lock */
   migrate(): Promise<MigrateResult>;
   /** a single dedicated session for raw SQL that must not hop connections */
@@ -66,6 +69,7 @@ async function openEmbedded(dir: string | null): Promise<Database> {
   return {
     kind: "embedded",
     prisma,
+    sql: prismaRawSql(prisma),
     migrate: () => migrate(session),
     withSession: (fn) => fn(session),
     async listen(channel, handler) {
@@ -130,6 +134,7 @@ async function openPostgres(url: string, poolSize = DEFAULT_POOL_SIZE): Promise<
   return {
     kind: "postgres",
     pool,
+    sql: pgRawSql(pool),
     prisma,
     migrate: () => withSession((s) => migrate(s)),
     withSession,

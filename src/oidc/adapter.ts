@@ -3,7 +3,7 @@
 // sharing the database can serve any step of a flow. Clients are read from the directory instead.
 import type { Adapter, AdapterPayload } from "oidc-provider";
 import type { ClientSource } from "./clients.ts";
-import type { Sql } from "./sql.ts";
+import type { RawSql } from "../db/index.ts";
 import { UpsertBatcher } from "./upsert-batch.ts";
 
 /** expired device codes stay readable this long, so a late poll hears expired_token */
@@ -23,7 +23,7 @@ interface Row {
   consumed: Date | null;
 }
 
-export function adapterFactory(sql: Sql, clients: ClientSource): new (name: string) => Adapter {
+export function adapterFactory(sql: RawSql, clients: ClientSource): new (name: string) => Adapter {
   const batcher = new UpsertBatcher(sql);
   return class SqlAdapter implements Adapter {
     constructor(readonly name: string) {}
@@ -85,6 +85,6 @@ function one(rows: Row[]): AdapterPayload | undefined {
 }
 
 /** Deletes expired artifacts; reads already ignore them, this only reclaims space. */
-export async function sweepExpired(sql: Sql): Promise<number> {
+export async function sweepExpired(sql: RawSql): Promise<number> {
   return sql.execute("DELETE FROM oidc_artifacts WHERE expires_at <= now()", []);
 }

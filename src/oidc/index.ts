@@ -11,6 +11,7 @@ import type { AuditLog } from "../audit/index.ts";
 import type { AuthService } from "../auth/index.ts";
 import type { Config } from "../config.ts";
 import type { DirectoryService } from "../directory/index.ts";
+import type { RawSql } from "../db/index.ts";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import { machineEndpoint, type Logger, type Render } from "../http/index.ts";
 import type { CryptoBox, KeyService } from "../keys/index.ts";
@@ -23,8 +24,7 @@ import { DEVICE_POLL_INTERVAL, DevicePollLimiter } from "./device-poll.ts";
 import { auditEvents } from "./events.ts";
 import { interactionRouter } from "./interactions.ts";
 import { buildProvider } from "./provider.ts";
-import { pgSql, prismaSql, type Sql } from "./sql.ts";
-import type pg from "pg";
+
 import { ReloginMarks } from "./relogin.ts";
 
 export * from "./aws-claims.ts";
@@ -35,8 +35,8 @@ export type { Consent } from "./consents.ts";
 export interface OidcDeps {
   config: Config;
   prisma: PrismaClient;
-  /** the process's PostgreSQL pool (Database.pool); the adapter's statements then skip Prisma */
-  pool?: pg.Pool;
+  /** the adapter's statements (Database.sql: the pg pool on PostgreSQL, Prisma on PGlite) */
+  sql: RawSql;
   directory: DirectoryService;
   keys: KeyService;
   box: CryptoBox;
@@ -62,10 +62,10 @@ export class OidcService {
   #unsubscribe: () => void;
   #sweeper?: NodeJS.Timeout;
   readonly #polls: DevicePollLimiter;
-  readonly #sql: Sql;
+  readonly #sql: RawSql;
 
   constructor(private readonly d: OidcDeps) {
-    this.#sql = d.pool ? pgSql(d.pool) : prismaSql(d.prisma);
+    this.#sql = d.sql;
     this.clients = new ClientSource(d.directory, d.box);
     this.consents = new ConsentStore(d.prisma, d.directory);
     this.#polls = new DevicePollLimiter(d.prisma);
@@ -134,7 +134,6 @@ export class OidcService {
   async close(): Promise<void> {
     clearInterval(this.#sweeper);
     this.#unsubscribe();
-    await this.#sql.close();
   }
 
   #build(): [Provider, RequestHandler] {

@@ -2,7 +2,7 @@
 // Under load the token endpoint saves one artifact per grant; a round trip (and its socket
 // writes) per grant dominated the client-credentials cost, so concurrent grants share one.
 // A key already waiting in the batch starts a new batch: one statement must not touch a row twice.
-import type { Sql } from "./sql.ts";
+import type { RawSql } from "../db/index.ts";
 
 const COLUMNS = 9;
 const MAX_ROWS = 200;
@@ -19,7 +19,7 @@ export class UpsertBatcher {
   #keys = new Set<string>();
   #scheduled = false;
 
-  constructor(private readonly sql: Sql) {}
+  constructor(private readonly sql: RawSql) {}
 
   /** params: model, id, payload (JSON text), grant_id, user_code, uid, account_id, client_id, expires_at */
   upsert(params: unknown[]): Promise<void> {

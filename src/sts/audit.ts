@@ -3,7 +3,7 @@
 // Events are written in batches: one multi-row INSERT (jsonb_to_recordset) per flush, at most
 // FLUSH_MS after the first queued event, so the STS hot path costs one INSERT (the session) plus a
 // share of a batched one. The router calls onAudit after the response is sent; close() flushes.
-import type { RawExec } from "./credentials/index.ts";
+import type { RawSql } from "../db/index.ts";
 import type { StsAuditEvent, StsLogger } from "./protocol/index.ts";
 
 const FLUSH_MS = 25;
@@ -38,8 +38,8 @@ export class StsAuditWriter {
   #dropped = 0;
 
   constructor(
-    /** the batch INSERT: through `pg` directly on PostgreSQL (Prisma compiles every raw query, its JSON parameter included) */
-    private readonly raw: RawExec,
+    /** the batch INSERT (Database.sql: Prisma would compile every batch, its JSON parameter included) */
+    private readonly sql: RawSql,
     private readonly logger?: StsLogger,
   ) {}
 
@@ -65,7 +65,7 @@ export class StsAuditWriter {
 
   private async write(batch: Row[]): Promise<void> {
     try {
-      await this.raw(INSERT_BATCH, [JSON.stringify(batch)]);
+      await this.sql.execute(INSERT_BATCH, [JSON.stringify(batch)]);
       if (this.#dropped > 0) {
         this.logger?.error({ dropped: this.#dropped }, "STS audit queue overflowed; events were dropped");
         this.#dropped = 0;

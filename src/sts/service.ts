@@ -11,7 +11,7 @@ import type { CryptoBox, KeyService } from "../keys/index.ts";
 import { stsActions, type StsDeps } from "./actions/index.ts";
 import { StsAuditWriter } from "./audit.ts";
 import { AwsFederationExchange, LocalFederationExchange } from "./backends/index.ts";
-import { CredentialStore, createSigV4Verifier, type RawExec, type StsCredential } from "./credentials/index.ts";
+import { CredentialStore, createSigV4Verifier, type StsCredential } from "./credentials/index.ts";
 import type { FederationExchange } from "./exchange.ts";
 import { IamUsers } from "./iam-users.ts";
 import { StsErrors, errorResponse, negotiateFormat, stsHandler, type StsLogger } from "./protocol/index.ts";
@@ -49,13 +49,7 @@ export class StsService {
     const { prisma } = opts.db;
     this.#logger = opts.logger;
     this.providers = new ProviderRegistry({ prisma, keys: opts.keys, listen: opts.db.listen, jwksTimeoutMs: opts.config.sts.jwksTimeoutMs });
-    // The session INSERT and the audit batch: on PostgreSQL through the process's pool directly, as
-    // named (prepared) statements; on PGlite, with its one connection, through Prisma.
-    const pool = opts.db.pool;
-    const raw: RawExec = pool
-      ? async ({ name, text }, values) => (await pool.query({ name, text, values })).rowCount ?? 0
-      : ({ text }, values) => prisma.$executeRawUnsafe(text, ...values);
-    this.store = new CredentialStore(prisma, opts.box, raw);
+    this.store = new CredentialStore(prisma, opts.box, opts.db.sql);
     this.iamUsers = new IamUsers({ prisma, box: opts.box, audit: opts.audit });
     const localAcs = `${opts.config.baseUrl}/aws/saml`;
     this.deps = {
@@ -72,7 +66,7 @@ export class StsService {
       disabledRegions: new Set(opts.config.sts.disabledRegions),
     };
     this.#maxInflight = opts.config.sts.maxInflight;
-    this.#audit = new StsAuditWriter(raw, opts.logger);
+    this.#audit = new StsAuditWriter(opts.db.sql, opts.logger);
     this.federation =
       opts.config.sts.backend === "aws"
         ? new AwsFederationExchange({ region: opts.config.sts.awsRegion, endpoint: opts.config.sts.awsEndpoint })

@@ -6,6 +6,6 @@ export {
   type SigV4VerifierOptions,
   type VerifiedRequest,
 } from "./sigv4.ts";
-export { CredentialStore, ReplayedAssertion, accessKeyAad, type RawExec } from "./store.ts";
+export { CredentialStore, ReplayedAssertion, accessKeyAad } from "./store.ts";
 export { newAccessKeyId, newSecretAccessKey, newTemporaryCredential, roleId, iamUserId } from "./ids.ts";
 export type { Principal, PrincipalKind, NewSession, IssuedCredentials, StsCredential } from "./types.ts";

@@ -8,6 +8,7 @@
 //   "revoke older sessions" instant, an access key's status) is read from the database on every
 //   request, so a revocation is effective on every instance at once.
 import { timingSafeEqual } from "node:crypto";
+import type { RawSql } from "../../db/index.ts";
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 import type { CryptoBox } from "../../keys/index.ts";
 import { newTemporaryCredential, sessionTokenHash } from "./ids.ts";
@@ -25,11 +26,6 @@ interface Cached {
 
 export class ReplayedAssertion extends Error {}
 
-/**
- * Positional-parameter SQL on a `pg` pool: ~3× cheaper in CPU than Prisma for the hot INSERT. A
- * named statement is parsed and planned once per pool connection, then only bound and executed.
- */
-export type RawExec = (statement: { name: string; text: string }, params: unknown[]) => Promise<number>;
 
 const INSERT_COLUMNS = `access_key_id, secret_enc, token_hash, kind, account_id, arn, user_id, role_arn, iam_user_name, session_name,
   source_identity, tags, transitive_tag_keys, session_policy, mfa, chained, issued_at, expires_at`;
@@ -48,8 +44,8 @@ export class CredentialStore {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly box: CryptoBox,
-    /** the session INSERT: through `pg` directly on PostgreSQL, through Prisma on PGlite */
-    private readonly raw: RawExec,
+    /** the session INSERT (Database.sql: a named statement on the pg pool, Prisma on PGlite) */
+    private readonly sql: RawSql,
   ) {}
 
   async issue(session: NewSession, opts: { replayKey?: { id: string; expiresAt: Date } } = {}): Promise<IssuedCredentials> {
@@ -63,7 +59,7 @@ export class CredentialStore {
       s.sessionPolicy === undefined ? null : JSON.stringify(s.sessionPolicy), s.mfa, s.chained, s.issuedAt, s.expiresAt,
     ] as const;
     const replay = opts.replayKey;
-    const inserted = replay ? await this.raw(INSERT_WITH_REPLAY, [...row, replay.id, replay.expiresAt]) : await this.raw(INSERT, [...row]);
+    const inserted = replay ? await this.sql.execute(INSERT_WITH_REPLAY, [...row, replay.id, replay.expiresAt]) : await this.sql.execute(INSERT, [...row]);
     if (inserted !== 1) throw new ReplayedAssertion("assertion already used");
     return { accessKeyId, secretAccessKey, sessionToken, expiration: s.expiresAt };
   }

@@ -2,20 +2,19 @@
 // must never touch a row twice); a failed statement fails every caller in it.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import type { Sql } from "../../../src/oidc/sql.ts";
+import type { RawSql } from "../../../src/db/index.ts";
 import { UpsertBatcher } from "../../../src/oidc/upsert-batch.ts";
 
-function recordingSql(fail = false): Sql & { statements: { text: string; params: unknown[] }[] } {
+function recordingSql(fail = false): RawSql & { statements: { text: string; params: unknown[] }[] } {
   const statements: { text: string; params: unknown[] }[] = [];
   return {
     statements,
     query: async () => [],
-    execute: async (text, params) => {
-      statements.push({ text, params });
+    execute: async (statement, params) => {
+      statements.push({ text: typeof statement === "string" ? statement : statement.text, params });
       if (fail) throw new Error("db down");
       return params.length / 9;
     },
-    close: async () => {},
   };
 }
 
