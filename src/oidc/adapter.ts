@@ -1,7 +1,7 @@
 // oidc-provider's storage over our database: one table (oidc_artifacts) keyed by model + id, with
 // the lookup columns copied out of the payload. Every call is one statement, so any instance
 // sharing the database can serve any step of a flow. Clients are read from the directory instead.
-import type { Adapter, AdapterPayload } from "oidc-provider";
+import { errors, type Adapter, type AdapterPayload } from "oidc-provider";
 import type { ClientSource } from "./clients.ts";
 import type { RawSql } from "../db/index.ts";
 import { UpsertBatcher } from "./upsert-batch.ts";
@@ -10,6 +10,19 @@ import { UpsertBatcher } from "./upsert-batch.ts";
 const EXPIRED_DEVICE_CODE_GRACE = 3600;
 
 const LIVE = "(expires_at IS NULL OR expires_at > now())";
+
+/** Marks a code or refresh token used, unless something already did: at most one caller gets a row. */
+const CONSUME = "UPDATE oidc_artifacts SET consumed = now() WHERE model = $1 AND id = $2 AND consumed IS NULL";
+/** Every artifact of the grant the given one belongs to, the Grant itself included. */
+const REVOKE_GRANT_OF = `WITH g AS (SELECT grant_id FROM oidc_artifacts WHERE model = $1 AND id = $2 AND grant_id IS NOT NULL)
+  DELETE FROM oidc_artifacts WHERE grant_id IN (SELECT grant_id FROM g) OR (model = 'Grant' AND id IN (SELECT grant_id FROM g))`;
+/** the provider's own answer to a reused one, per model */
+const REUSED: Record<string, () => Error> = {
+  AuthorizationCode: () => new errors.InvalidGrant("authorization code already consumed"),
+  RefreshToken: () => new errors.InvalidGrant("refresh token already used"),
+  DeviceCode: () => new errors.InvalidGrant("device code already consumed"),
+  PushedAuthorizationRequest: () => new errors.InvalidRequestUri("request_uri is invalid, expired, or was already used"),
+};
 
 /**
  * Models saved once under a fresh random id and never re-saved: safe to batch (upsert-batch.ts).
@@ -61,8 +74,16 @@ export function adapterFactory(sql: RawSql, clients: ClientSource): new (name: s
       return one(await sql.query<Row>(`SELECT payload, consumed FROM oidc_artifacts WHERE uid = $1 AND model = $2 AND ${LIVE}`, [uid, this.name]));
     }
 
+    /**
+     * The provider reads a code or refresh token, sees it unused, then consumes it: two concurrent
+     * redemptions both pass that read. Only the UPDATE that flips `consumed` wins; the loser is a
+     * replay and is answered as the provider answers a sequential one (RFC 6749 §4.1.2): the grant
+     * is revoked, the winner's tokens with it, and the token endpoint says invalid_grant.
+     */
     async consume(id: string): Promise<void> {
-      await sql.execute("UPDATE oidc_artifacts SET consumed = now() WHERE model = $1 AND id = $2", [this.name, id]);
+      if ((await sql.execute(CONSUME, [this.name, id])) === 1) return;
+      await sql.execute(REVOKE_GRANT_OF, [this.name, id]);
+      throw (REUSED[this.name] ?? (() => new errors.InvalidGrant("grant already used")))();
     }
 
     async destroy(id: string): Promise<void> {

@@ -101,16 +101,24 @@ export async function verifyWithJwks(base: string, jwt: string, audience?: strin
 export const MOBILE_REDIRECT = "http://127.0.0.1:8765/callback";
 
 /** A full authorization code + PKCE flow for `mobile-app` through the real pages. */
-export async function codeFlow(app: OidcTestApp, opts: { scope?: string; browser?: Browser; username?: string; extra?: Record<string, string>; onPage?: DriveOptions["onPage"] } = {}) {
+type FlowOptions = { scope?: string; browser?: Browser; username?: string; extra?: Record<string, string>; onPage?: DriveOptions["onPage"] };
+
+/** The front-channel half of a code flow (PKCE, mobile-app): signs in and returns the callback URL, code unredeemed. */
+export async function authorize(app: OidcTestApp, opts: FlowOptions = {}) {
   const config = await discover(app.base, "mobile-app");
   const verifier = oidc.randomPKCECodeVerifier();
   const challenge = await oidc.calculatePKCECodeChallenge(verifier);
   const state = oidc.randomState();
   const url = oidc.buildAuthorizationUrl(config, { redirect_uri: MOBILE_REDIRECT, scope: opts.scope ?? "openid profile email groups aws", code_challenge: challenge, code_challenge_method: "S256", state, ...opts.extra });
-  const b = opts.browser ?? new Browser(app.request);
-  const callback = await drive(b, app.base, url.pathname + url.search, { username: opts.username, onPage: opts.onPage });
+  const browser = opts.browser ?? new Browser(app.request);
+  const callback = await drive(browser, app.base, url.pathname + url.search, { username: opts.username, onPage: opts.onPage });
+  return { config, browser, callback, verifier, state };
+}
+
+export async function codeFlow(app: OidcTestApp, opts: FlowOptions = {}) {
+  const { config, browser, callback, verifier, state } = await authorize(app, opts);
   const tokens = await oidc.authorizationCodeGrant(config, new URL(callback), { pkceCodeVerifier: verifier, expectedState: state });
-  return { config, tokens, browser: b, callback, verifier };
+  return { config, tokens, browser, callback, verifier };
 }
 
 /** Hidden inputs of the provider's form with this id (oidc-provider's device-flow forms). */

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import * as oidc from "openid-client";
 import { testBackends } from "../../helpers/db.ts";
-import { codeFlow, MOBILE_REDIRECT, startOidcApp, verifyWithJwks, type OidcTestApp } from "../../helpers/oidc.ts";
+import { authorize, codeFlow, MOBILE_REDIRECT, startOidcApp, verifyWithJwks, type OidcTestApp } from "../../helpers/oidc.ts";
 import { AWS_TAGS_CLAIM } from "../../../src/oidc/index.ts";
 
 for (const backend of testBackends()) {
@@ -15,6 +15,19 @@ for (const backend of testBackends()) {
     });
     after(() => app.close());
 
+    const RACERS = 8;
+    const redeem = (code: string, verifier: string) =>
+      app.request.post("/token").type("form").send({ grant_type: "authorization_code", code, redirect_uri: MOBILE_REDIRECT, client_id: "mobile-app", code_verifier: verifier });
+    /** exactly one 200; every other answer is invalid_grant */
+    const oneWinner = (results: { status: number; body: { error?: string; access_token: string; refresh_token: string } }[]) => {
+      const won = results.filter((r) => r.status === 200);
+      assert.equal(won.length, 1, `statuses: ${results.map((r) => r.status).join(",")}`);
+      for (const r of results.filter((x) => x.status !== 200)) {
+        assert.equal(r.status, 400);
+        assert.equal(r.body.error, "invalid_grant");
+      }
+      return won[0]!;
+    };
     const refreshRaw = (rt: string) => app.request.post("/token").type("form").send({ grant_type: "refresh_token", refresh_token: rt, client_id: "mobile-app" });
 
     test("refresh rotates the token and issues a fresh ID token with the AWS claims", async () => {
@@ -68,6 +81,28 @@ for (const backend of testBackends()) {
       const rt = await refreshRaw(tokens.refresh_token!);
       assert.equal(rt.status, 400);
       assert.equal(rt.body.error, "invalid_grant");
+    });
+
+    // Two requests can both read a code (or refresh token) as unused before either marks it used;
+    // only one may win (RFC 6749 §4.1.2, §10.4). The loser is a replay: invalid_grant, and the grant
+    // dies, taking the winner's tokens with it, as for a sequential reuse.
+    test("the same authorization code redeemed by concurrent requests: one redemption wins, the grant is revoked", async () => {
+      const { callback, verifier } = await authorize(app);
+      const code = new URL(callback).searchParams.get("code")!;
+      const results = await Promise.all(Array.from({ length: RACERS }, () => redeem(code, verifier)));
+      const won = oneWinner(results);
+      const rt = await refreshRaw(won.body.refresh_token);
+      assert.equal(rt.body.error, "invalid_grant");
+      const userinfo = await app.request.get("/me").set("Authorization", `Bearer ${won.body.access_token}`);
+      assert.equal(userinfo.status, 401);
+    });
+
+    test("the same refresh token presented by concurrent requests: one rotation wins, the grant is revoked", async () => {
+      const { tokens } = await codeFlow(app);
+      const results = await Promise.all(Array.from({ length: RACERS }, () => refreshRaw(tokens.refresh_token!)));
+      const won = oneWinner(results);
+      const next = await refreshRaw(won.body.refresh_token);
+      assert.equal(next.body.error, "invalid_grant");
     });
   });
 }
