@@ -1,10 +1,13 @@
 // The login decision, step by step, with the throttle around each step:
 //   1. client IP over its failure budget → 429 (before any password work; not counted again)
 //   2. account locked → 423, even for the right password (not verified at all)
-//   3. password (credentials.ts); a failure counts for the account and the IP
-//   4. second factor when enrolled; a wrong code counts toward the same account lockout
-// A correct password alone does not reset the account's count when a second factor is due:
-// otherwise a thief with the password could alternate password and code guesses forever.
+//   3. the attempt is counted against the account before it is checked (throttle.ts: concurrent
+//      guesses cannot all slip past step 2); one too many in flight locks the account → 423
+//   4. password (credentials.ts); a failure stays counted and also counts for the IP, a success
+//      clears the account's count
+//   5. second factor when enrolled; a wrong code counts toward the same account lockout
+// A correct password alone neither counts nor clears when a second factor is due: otherwise a
+// thief with the password could alternate password and code guesses forever.
 import type { AuditLog } from "../../audit/index.ts";
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 import { Locked, RateLimited } from "../../errors.ts";
@@ -12,7 +15,7 @@ import type { Metrics } from "../../http/index.ts";
 import type { MfaMethod, MfaPurpose, MfaService } from "../mfa/mfa-service.ts";
 import { Credentials, type CredentialUser, type FailureReason } from "./credentials.ts";
 import { ipKey } from "./ip-key.ts";
-import { accountKey, type LoginThrottle, type ThrottleLimits, type ThrottleState } from "./throttle.ts";
+import { accountKey, type AccountAttempt, type LoginThrottle, type ThrottleLimits } from "./throttle.ts";
 
 export type PasswordStep = { ok: true; user: CredentialUser } | { ok: false };
 
@@ -38,28 +41,32 @@ export class LoginService {
 
   async password(username: string, password: string, ip: string | undefined): Promise<PasswordStep> {
     const keys = { account: accountKey(username), ip: ipKey(ip) };
-    const state = await this.refuseIfThrottled(keys, username);
+    const attempt = await this.admit(keys, username);
     const result = await this.deps.credentials.verify(username, password);
     if (!result.ok) {
-      await this.fail(keys, username, "login.failure", result.reason);
+      await this.fail(keys, attempt, username, "login.failure", result.reason);
       return { ok: false };
     }
-    if (!result.user.totpEnabled) await this.succeed(keys, result.user, { amr: ["pwd"] }, state.accountHasFailures);
+    if (result.user.totpEnabled) await this.deps.throttle.releaseAttempt(keys.account);
+    else await this.succeed(keys, result.user, { amr: ["pwd"] });
     return result;
   }
 
   /** A second-factor code (TOTP or recovery code) for `purpose`; null when it was wrong. */
   async secondFactor(account: Account, code: string, ip: string | undefined, purpose: MfaPurpose): Promise<MfaMethod | null> {
     const keys = { account: accountKey(account.username), ip: ipKey(ip) };
-    const state = await this.refuseIfThrottled(keys, account.username);
+    const attempt = await this.admit(keys, account.username);
     const check = await this.deps.mfa.check(account, code, purpose);
-    if (!check.ok && check.reason === "not_enrolled") return null; // nothing to guess
-    if (!check.ok) {
-      await this.fail(keys, account.username, purpose === "login" ? "login.failure" : null, `mfa_${check.reason}`);
+    if (!check.ok && check.reason === "not_enrolled") {
+      await this.deps.throttle.releaseAttempt(keys.account); // nothing to guess
       return null;
     }
-    if (purpose === "login") await this.succeed(keys, account, { amr: ["pwd", "otp"], mfa: check.method }, state.accountHasFailures);
-    else if (state.accountHasFailures) await this.deps.throttle.recordAccountSuccess(keys.account);
+    if (!check.ok) {
+      await this.fail(keys, attempt, account.username, purpose === "login" ? "login.failure" : null, `mfa_${check.reason}`);
+      return null;
+    }
+    if (purpose === "login") await this.succeed(keys, account, { amr: ["pwd", "otp"], mfa: check.method });
+    else await this.deps.throttle.recordAccountSuccess(keys.account);
     return check.method;
   }
 
@@ -68,32 +75,34 @@ export class LoginService {
     return this.deps.prisma.user.findUnique({ where: { id: userId }, select: { id: true, username: true } });
   }
 
-  private async refuseIfThrottled(keys: { account: string; ip: string }, username: string): Promise<ThrottleState> {
-    const state = await this.deps.throttle.check(keys);
-    const { ipWait, lockWait } = state;
+  /** Steps 1–3: refuses a throttled attempt, or counts it against the account and lets it through. */
+  private async admit(keys: { account: string; ip: string }, username: string): Promise<AccountAttempt> {
+    const { throttle } = this.deps;
+    const { ipWait, lockWait } = await throttle.check(keys);
     if (ipWait > 0) {
       // counted, not audited one by one: a refused flood must not become an audit-table flood
       // (the moment the address hit its limit was audited once, as login.rate_limit)
       this.deps.metrics.logins.inc({ outcome: "rate_limited" });
       throw new RateLimited(`Too many failed sign-in attempts from your network. Try again in ${humanDuration(ipWait)}.`, ipWait);
     }
-    if (lockWait > 0) {
-      await this.ipFailure(keys.ip);
-      await this.outcome("locked", "login.failure", username, { reason: "locked" });
-      throw lockedError(lockWait);
-    }
-    return state;
+    const attempt = lockWait > 0 ? undefined : await throttle.reserveAttempt(keys.account);
+    if (attempt && attempt.lockedFor === 0) return attempt;
+    await this.ipFailure(keys.ip);
+    if (attempt?.justLocked) await this.lockedOut(username, attempt, "concurrent_attempts");
+    await this.outcome("locked", "login.failure", username, { reason: "locked" });
+    throw lockedError(attempt?.lockedFor ?? lockWait);
   }
 
-  private async fail(keys: { account: string; ip: string }, username: string, action: string | null, reason: FailureReason | string): Promise<void> {
-    const { throttle, audit } = this.deps;
-    const account = await throttle.recordAccountFailure(keys.account);
+  private async fail(keys: { account: string; ip: string }, reserved: AccountAttempt, username: string, action: string | null, reason: FailureReason | string): Promise<void> {
+    const account = await this.deps.throttle.settleFailure(keys.account, reserved);
     await this.ipFailure(keys.ip);
     if (action) await this.outcome("failure", action, username, { reason });
-    if (account.justLocked) {
-      await audit.record({ action: "login.lockout", outcome: "denied", target: username.slice(0, 256), details: { failures: account.failures } });
-    }
+    if (account.justLocked) await this.lockedOut(username, account, "failures");
     if (account.lockedFor > 0) throw lockedError(account.lockedFor);
+  }
+
+  private async lockedOut(username: string, attempt: AccountAttempt, cause: "failures" | "concurrent_attempts"): Promise<void> {
+    await this.deps.audit.record({ action: "login.lockout", outcome: "denied", target: username.slice(0, 256), details: { failures: attempt.failures, cause } });
   }
 
   private async ipFailure(key: string): Promise<void> {
@@ -102,9 +111,8 @@ export class LoginService {
     }
   }
 
-  private async succeed(keys: { account: string }, user: Account, details: Record<string, unknown>, hadFailures: boolean): Promise<void> {
-    // No row means no failures to forget: skip the write (most logins).
-    if (hadFailures) await this.deps.throttle.recordAccountSuccess(keys.account);
+  private async succeed(keys: { account: string }, user: Account, details: Record<string, unknown>): Promise<void> {
+    await this.deps.throttle.recordAccountSuccess(keys.account);
     await this.outcome("success", "login.success", user.username, details, user.username);
   }
 

@@ -8,6 +8,10 @@
 //   `ipWindowSeconds` answers 429 until the window ends (password spraying across accounts).
 // Every counter change is one INSERT … ON CONFLICT DO UPDATE: PostgreSQL serialises it on the row,
 // so concurrent failures from many instances are all counted (no read-modify-write lost update).
+// An attempt on an account is counted *before* its password or code is checked (reserveAttempt)
+// and uncounted when it turns out right: otherwise a burst of concurrent guesses would all pass
+// the lock check before the first of them was counted, and one burst would buy as many guesses
+// as it has requests. More attempts in flight than the threshold allows lock the account at once.
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 
 export interface ThrottleLimits {
@@ -17,9 +21,10 @@ export interface ThrottleLimits {
   ipWindowSeconds: number;
 }
 
-export interface AccountFailure {
+export interface AccountAttempt {
+  /** the account's count with this attempt in it: its place in the sequence of failures */
   failures: number;
-  /** this failure is the one that locked the account (exactly one concurrent caller sees it) */
+  /** this call is the one that locked the account (exactly one concurrent caller sees it) */
   justLocked: boolean;
   /** seconds the account stays locked from now (0 = not locked) */
   lockedFor: number;
@@ -28,7 +33,6 @@ export interface AccountFailure {
 export interface ThrottleState {
   ipWait: number;
   lockWait: number;
-  accountHasFailures: boolean;
 }
 
 export function accountKey(username: string): string {
@@ -44,8 +48,7 @@ export class LoginThrottle {
 
   /**
    * Both gates of a login attempt in one round trip (the hot path): seconds until this IP may try
-   * again, seconds until the account unlocks (0 = go ahead), and whether the account has a row
-   * at all — when it has none, a success has nothing to clear.
+   * again and seconds until the account unlocks (0 = go ahead).
    */
   async check(keys: { account: string; ip: string }): Promise<ThrottleState> {
     const rows = await this.prisma.$queryRaw<{ key: string; failures: number; window_start: Date; locked_until: Date | null }[]>`
@@ -58,28 +61,52 @@ export class LoginThrottle {
         ? secondsUntil(new Date(new Date(ip.window_start).getTime() + this.limits.ipWindowSeconds * 1000), now)
         : 0;
     const lockWait = secondsUntil(account?.locked_until ? new Date(account.locked_until) : null, now);
-    return { ipWait, lockWait, accountHasFailures: account !== undefined };
+    return { ipWait, lockWait };
   }
 
-  async recordAccountFailure(key: string): Promise<AccountFailure> {
+  /**
+   * Counts an attempt on the account as a failure before it is checked. An expired lock starts a
+   * fresh count; a live lock (set meanwhile by a concurrent attempt) is not extended. An attempt
+   * beyond the threshold locks the account: lockedFor > 0 means "refuse it unchecked".
+   */
+  async reserveAttempt(key: string): Promise<AccountAttempt> {
     const now = this.now();
-    const lockUntil = new Date(now.getTime() + this.limits.seconds * 1000);
-    const threshold = this.limits.threshold;
-    // An expired lock starts a fresh count; a live one is kept as it is.
     const rows = await this.prisma.$queryRaw<{ failures: number; locked_until: Date | null }[]>`
-      INSERT INTO login_throttles AS t (key, failures, window_start, locked_until)
-      VALUES (${key}, 1, ${now}::timestamptz, CASE WHEN 1 >= ${threshold}::int THEN ${lockUntil}::timestamptz END)
+      INSERT INTO login_throttles AS t (key, failures, window_start)
+      VALUES (${key}, 1, ${now}::timestamptz)
       ON CONFLICT (key) DO UPDATE SET
         failures = CASE WHEN t.locked_until <= ${now}::timestamptz THEN 1 ELSE t.failures + 1 END,
         window_start = CASE WHEN t.locked_until <= ${now}::timestamptz THEN ${now}::timestamptz ELSE t.window_start END,
-        locked_until = CASE
-          WHEN t.locked_until > ${now}::timestamptz THEN t.locked_until
-          WHEN (CASE WHEN t.locked_until <= ${now}::timestamptz THEN 1 ELSE t.failures + 1 END) >= ${threshold}::int THEN ${lockUntil}::timestamptz
-          ELSE NULL END
+        locked_until = CASE WHEN t.locked_until <= ${now}::timestamptz THEN NULL ELSE t.locked_until END
       RETURNING failures, locked_until`;
     const row = rows[0]!;
-    const failures = Number(row.failures);
-    return { failures, justLocked: failures === threshold, lockedFor: secondsUntil(row.locked_until ? new Date(row.locked_until) : null, now) };
+    const attempt = { failures: Number(row.failures), justLocked: false, lockedFor: secondsUntil(row.locked_until ? new Date(row.locked_until) : null, now) };
+    return attempt.lockedFor === 0 && attempt.failures > this.limits.threshold ? this.lock(key, attempt) : attempt;
+  }
+
+  /**
+   * The reserved attempt failed: it stays counted, and when its place in the count reaches the
+   * threshold it locks the account (unless a concurrent attempt already did).
+   */
+  async settleFailure(key: string, attempt: AccountAttempt): Promise<AccountAttempt> {
+    return attempt.failures < this.limits.threshold ? attempt : this.lock(key, attempt);
+  }
+
+  /** Locks the account unless it is locked; of concurrent callers exactly one sees justLocked. */
+  private async lock(key: string, attempt: AccountAttempt): Promise<AccountAttempt> {
+    const now = this.now();
+    const { count } = await this.prisma.loginThrottle.updateMany({
+      where: { key, OR: [{ lockedUntil: null }, { lockedUntil: { lte: now } }] },
+      data: { lockedUntil: new Date(now.getTime() + this.limits.seconds * 1000) },
+    });
+    if (count === 1) return { ...attempt, justLocked: true, lockedFor: this.limits.seconds };
+    const row = await this.prisma.loginThrottle.findUnique({ where: { key }, select: { lockedUntil: true } });
+    return { ...attempt, justLocked: false, lockedFor: secondsUntil(row?.lockedUntil ?? null, now) };
+  }
+
+  /** The reserved attempt was a right password still waiting for its second factor: it neither counts nor clears. */
+  async releaseAttempt(key: string): Promise<void> {
+    await this.prisma.loginThrottle.updateMany({ where: { key, failures: { gt: 0 } }, data: { failures: { decrement: 1 } } });
   }
 
   /** Counts a failure for an address; true exactly once per window: when it reaches the limit. */

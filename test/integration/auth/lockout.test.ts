@@ -145,4 +145,37 @@ for (const backend of testBackends()) {
       }
     });
   });
+
+  // Guessing in parallel: every request of a burst reads the account as unlocked before the first
+  // of them is counted, unless attempts are counted before they are checked.
+  describe(`a burst of concurrent guesses (${backend})`, () => {
+    const THRESHOLD = 3;
+    let t: TestApp;
+    before(async () => {
+      t = await startTestApp(backend, { env: { IDP_TRUST_PROXY: "true", IDP_LOCKOUT_THRESHOLD: String(THRESHOLD), IDP_IP_FAILURE_LIMIT: "1000" } });
+    });
+    after(() => t.close());
+
+    test("buys no more password checks than the lockout threshold, and locks the account", async () => {
+      const forms = await Promise.all(
+        Array.from({ length: 16 }, async () => {
+          const b = new Browser(t.request);
+          const page = await b.get("/login");
+          return { b, csrf: /name="_csrf" value="([^"]+)"/.exec(page.text)![1]! };
+        }),
+      );
+      // the right password rides at the end of the burst: it must not get through either
+      const guesses = forms.map((_, i) => (i === forms.length - 1 ? DEMO_PASSWORD : `guess-${i}`));
+      const results = await Promise.all(forms.map(({ b, csrf }, i) => b.post("/login", { _csrf: csrf, username: "bob", password: guesses[i]! }, { "X-Forwarded-For": "192.0.2.77" })));
+      const statuses = results.map((r) => r.status);
+      const checked = (await auditActions(t, "login.failure")).filter((e) => e.target === "bob" && (e.details as { reason: string }).reason !== "locked");
+      assert.ok(checked.length <= THRESHOLD, `${checked.length} passwords were checked; statuses ${statuses.join(",")}`);
+      assert.equal(statuses.filter((s) => s === 303).length, 0, `statuses ${statuses.join(",")}`);
+      assert.ok(statuses.every((s) => s === 401 || s === 423), `statuses ${statuses.join(",")}`);
+      assert.ok((await t.services.db.prisma.loginThrottle.findUnique({ where: { key: "user:bob" } }))!.lockedUntil);
+      const lockouts = (await auditActions(t, "login.lockout")).filter((e) => e.target === "bob");
+      assert.equal(lockouts.length, 1, JSON.stringify(lockouts.map((e) => e.details)));
+      assert.equal((await attempt(t.request, "bob", DEMO_PASSWORD, { "X-Forwarded-For": "192.0.2.78" })).status, 423);
+    });
+  });
 }
