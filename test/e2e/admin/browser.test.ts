@@ -4,60 +4,30 @@
 // then carries that role; a non-admin is refused. Screenshots of the main pages go to
 // test-artifacts/admin/ (gitignored).
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
-import type { AddressInfo } from "node:net";
-import type { Server } from "node:http";
 import { after, before, describe, test } from "node:test";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { startTestApp, type TestApp } from "../../helpers/app.ts";
-import { DEMO_PASSWORD } from "../../helpers/browser.ts";
+import type { Page } from "playwright-core";
+import { chromiumMissing, skipWithoutChromium, startAdminChromium, type AdminChromium } from "../../helpers/admin-chromium.ts";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const ARTIFACTS = new URL("../../../test-artifacts/admin/", import.meta.url).pathname;
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 const ROLE = "arn:aws:iam::111122223333:role/ReadOnly";
 
 describe("admin UI in Chromium", () => {
-  const missing = !existsSync(CHROMIUM);
-  let t: TestApp;
-  let server: Server;
+  let ui: AdminChromium;
   let base: string;
-  let browser: Browser;
 
   before(async () => {
-    if (missing) return;
-    t = await startTestApp("pglite");
-    server = t.app.listen(0, "127.0.0.1");
-    await new Promise((resolve) => server.once("listening", resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-    await mkdir(ARTIFACTS, { recursive: true });
+    if (chromiumMissing()) return;
+    ui = await startAdminChromium();
+    base = ui.base;
   });
   after(async () => {
-    if (missing) return;
-    await browser?.close();
-    await new Promise((resolve) => server?.close(resolve));
-    await t?.close();
+    await ui?.close();
   });
 
-  async function signIn(username: string): Promise<Page> {
-    const page = await (await browser.newContext()).newPage();
-    await page.goto(`${base}/admin`);
-    assert.match(page.url(), /\/login\?return_to=%2Fadmin$/);
-    await page.getByLabel("Username").fill(username);
-    await page.getByLabel("Password").fill(DEMO_PASSWORD);
-    await page.keyboard.press("Enter");
-    await page.waitForURL((u) => !u.pathname.startsWith("/login"));
-    return page;
-  }
-  const shot = (page: Page, name: string) => page.screenshot({ path: `${ARTIFACTS}${name}.png`, fullPage: true });
+  const signIn = (username: string) => ui.signIn(username);
+  const shot = (page: Page, name: string) => ui.shot(page, name);
 
   test("admin: group → bob → matrix → preview carries the role", async (ctx) => {
-    if (missing) {
-      if (process.env.CI) assert.fail(`chromium is required under CI (apt-get install -y chromium); not found at ${CHROMIUM}`);
-      return ctx.skip(`chromium not installed at ${CHROMIUM}`);
-    }
+    if (skipWithoutChromium(ctx)) return;
     const page = await signIn("admin");
     await page.waitForURL(`${base}/admin`);
     await shot(page, "dashboard");
@@ -125,10 +95,7 @@ describe("admin UI in Chromium", () => {
   });
 
   test("a non-admin is refused", async (ctx) => {
-    if (missing) {
-      if (process.env.CI) assert.fail(`chromium is required under CI; not found at ${CHROMIUM}`);
-      return ctx.skip(`chromium not installed at ${CHROMIUM}`);
-    }
+    if (skipWithoutChromium(ctx)) return;
     const page = await signIn("bob");
     const res = await page.goto(`${base}/admin/mappings`);
     assert.equal(res?.status(), 403);

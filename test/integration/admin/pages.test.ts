@@ -1,5 +1,6 @@
 // Admin web pages: who gets in (admins, read-only auditors, MFA when required), CSRF on every
-// form, audited writes with the acting admin, and the main flows through the real forms.
+// form, audited writes with the acting admin, the main flows through the real forms, and the
+// confirmation step in front of every destructive form (in a browser: test/e2e/admin/confirm.test.ts).
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { startTestApp, type TestApp } from "../../helpers/app.ts";
@@ -7,8 +8,29 @@ import { testBackends } from "../../helpers/db.ts";
 import { Browser, csrfFrom, inputValue, login } from "../../helpers/browser.ts";
 import { totpAt } from "../../../src/auth/index.ts";
 import { secretFrom } from "../auth/support.ts";
+import { StsProviderStore } from "../../../src/admin/providers-store.ts";
+import { ENGINEER, mintIdToken, webIdentityCall } from "../../helpers/sts.ts";
 
 const PAGES = ["/admin", "/admin/users", "/admin/groups", "/admin/roles", "/admin/mappings", "/admin/sps", "/admin/clients", "/admin/providers", "/admin/sts-sessions", "/admin/keys", "/admin/audit", "/admin/preview"];
+
+/** The markup of the POST form with this action, from its action attribute to its </form>. */
+function formWith(html: string, action: string): string {
+  const start = html.indexOf(`action="${action}"`);
+  assert.ok(start >= 0, `no form posts to ${action}`);
+  return html.slice(start, html.indexOf("</form>", start));
+}
+
+/** A destructive form: its one submit button is inside a closed confirmation step (views/admin/_confirm.eta), names the object and follows the consequence sentence. */
+function assertConfirmed(html: string, action: string, submit: string, consequence: RegExp): void {
+  const form = formWith(html, action);
+  const step = /<details class="confirm"[^>]*>[\s\S]*?<\/details>/.exec(form)?.[0];
+  assert.ok(step, `${action}: no confirmation step`);
+  assert.doesNotMatch(step, /<details class="confirm" open>/, `${action}: the step starts closed`);
+  assert.match(step, /<summary[^>]*>[^<]+…<\/summary>/);
+  assert.match(step, consequence, action);
+  assert.ok(step.includes(`<button type="submit" class="danger">${submit}</button>`), `${action}: the button names the object: ${submit}`);
+  assert.equal(form.split('type="submit"').length - 1, 1, `${action}: no other submit button`);
+}
 
 for (const backend of testBackends()) {
   describe(`admin pages (${backend})`, () => {
@@ -206,6 +228,44 @@ for (const backend of testBackends()) {
       assert.match(res.text, /id="f-arn-error"/);
     });
 
+    test("users, groups, roles, apps, clients and providers are deleted through a step", async () => {
+      const d = t.services.directory;
+      const user = await d.createUser({ username: "leaving" }, "test");
+      const snap = await d.snapshot();
+      const group = snap.groupByName.get("engineering")!;
+      const role = snap.roleByArn.get(ENGINEER)!;
+      const sp = snap.spByEntityId.get("urn:amazon:webservices")!;
+      const client = snap.clientByClientId.get("mobile-app")!;
+      const provider = await new StsProviderStore(t.services.db.prisma, t.services.audit).create({ arn: "arn:aws:iam::111122223333:saml-provider/Partner", issuer: "urn:partner" }, "test");
+      const cases: [string, string, string, RegExp][] = [
+        [`/admin/users/${user.id}`, `/admin/users/${user.id}/delete`, "Delete leaving", /leaving loses their group memberships and recovery codes and is signed out/],
+        [`/admin/groups/${group.id}`, `/admin/groups/${group.id}/delete`, "Delete engineering", /direct member.*; the delete is refused while the group still has role mappings/],
+        [`/admin/roles/${role.id}`, `/admin/roles/${role.id}/delete`, `Delete ${ENGINEER}`, /Its group mappings are deleted with it/],
+        [`/admin/sps/${sp.id}`, `/admin/sps/${sp.id}/delete`, `Delete ${sp.name}`, /can no longer sign anyone in through this IdP/],
+        [`/admin/clients/${client.id}`, `/admin/clients/${client.id}/delete`, `Delete ${client.name}`, /can no longer sign anyone in, refresh tokens or call userinfo/],
+        [`/admin/providers/${provider.id}`, `/admin/providers/${provider.id}/delete`, `Delete ${provider.arn}`, /AssumeRoleWithSAML through this provider is refused from now on/],
+      ];
+      for (const [page, action, submit, consequence] of cases) {
+        const res = await admin.get(page);
+        assert.equal(res.status, 200, page);
+        assertConfirmed(res.text, action, submit, consequence);
+      }
+      // light, easily reversed actions stay one click
+      const groupPage = (await admin.get(`/admin/groups/${group.id}`)).text;
+      assert.doesNotMatch(formWith(groupPage, `/admin/groups/${group.id}/members`), /<details/, "removing a member is one click");
+    });
+
+    test("STS sessions: revoking one, and a role's older sessions, go through a step", async () => {
+      const issued = await webIdentityCall(t.request, await mintIdToken(t.services), ENGINEER, { RoleSessionName: "stepped" });
+      assert.equal(issued.status, 200, issued.text);
+      const key = issued.field("AccessKeyId")!;
+      const page = (await admin.get("/admin/sts-sessions?q=stepped")).text;
+      assertConfirmed(page, `/admin/sts-sessions/${key}/revoke`, `Revoke ${key}`, new RegExp(`Every request signed with ${key} is refused from now on`));
+      assert.match(formWith(page, `/admin/sts-sessions/${key}/revoke`), new RegExp(`<summary aria-label="Revoke session ${key}…">`));
+      assertConfirmed(page, "/admin/sts-sessions/revoke-older", "Revoke this role&#39;s older sessions", /issued before now is denied every action but GetCallerIdentity/);
+      // the role field is inside the step, so Enter in it cannot submit past the step
+      assert.match(formWith(page, "/admin/sts-sessions/revoke-older"), /<details class="confirm">[\s\S]*id="f-roleArn"[\s\S]*<\/details>/);
+    });
     test("search and paging", async () => {
       const res = await admin.get("/admin/users?q=ali");
       assert.match(res.text, />alice</);
