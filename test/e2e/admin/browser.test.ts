@@ -4,45 +4,28 @@
 // then carries that role; a non-admin is refused. Screenshots of the main pages go to
 // test-artifacts/admin/ (gitignored).
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
-import type { AddressInfo } from "node:net";
-import type { Server } from "node:http";
 import { after, before, describe, test } from "node:test";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { startTestApp, type TestApp } from "../../helpers/app.ts";
+import type { Page } from "playwright-core";
 import { DEMO_PASSWORD } from "../../helpers/browser.ts";
+import { requireChromium, startChromiumApp, type ChromiumApp } from "../../helpers/chromium.ts";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const ARTIFACTS = new URL("../../../test-artifacts/admin/", import.meta.url).pathname;
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 const ROLE = "arn:aws:iam::111122223333:role/ReadOnly";
 
 describe("admin UI in Chromium", () => {
-  const missing = !existsSync(CHROMIUM);
-  let t: TestApp;
-  let server: Server;
+  let app: ChromiumApp | undefined;
   let base: string;
-  let browser: Browser;
 
   before(async () => {
-    if (missing) return;
-    t = await startTestApp("pglite");
-    server = t.app.listen(0, "127.0.0.1");
-    await new Promise((resolve) => server.once("listening", resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    app = await startChromiumApp();
+    base = app?.base ?? "";
     await mkdir(ARTIFACTS, { recursive: true });
   });
-  after(async () => {
-    if (missing) return;
-    await browser?.close();
-    await new Promise((resolve) => server?.close(resolve));
-    await t?.close();
-  });
+  after(() => app?.close());
 
   async function signIn(username: string): Promise<Page> {
-    const page = await (await browser.newContext()).newPage();
+    const page = await (await app!.browser.newContext()).newPage();
     await page.goto(`${base}/admin`);
     assert.match(page.url(), /\/login\?return_to=%2Fadmin$/);
     await page.getByLabel("Username").fill(username);
@@ -54,10 +37,7 @@ describe("admin UI in Chromium", () => {
   const shot = (page: Page, name: string) => page.screenshot({ path: `${ARTIFACTS}${name}.png`, fullPage: true });
 
   test("admin: group → bob → matrix → preview carries the role", async (ctx) => {
-    if (missing) {
-      if (process.env.CI) assert.fail(`chromium is required under CI (apt-get install -y chromium); not found at ${CHROMIUM}`);
-      return ctx.skip(`chromium not installed at ${CHROMIUM}`);
-    }
+    if (!requireChromium(app, ctx)) return;
     const page = await signIn("admin");
     await page.waitForURL(`${base}/admin`);
     await shot(page, "dashboard");
@@ -125,10 +105,7 @@ describe("admin UI in Chromium", () => {
   });
 
   test("a non-admin is refused", async (ctx) => {
-    if (missing) {
-      if (process.env.CI) assert.fail(`chromium is required under CI; not found at ${CHROMIUM}`);
-      return ctx.skip(`chromium not installed at ${CHROMIUM}`);
-    }
+    if (!requireChromium(app, ctx)) return;
     const page = await signIn("bob");
     const res = await page.goto(`${base}/admin/mappings`);
     assert.equal(res?.status(), 403);
