@@ -49,6 +49,7 @@ const NOTICES: Record<string, string> = {
   enabled: "The account is enabled.",
   password: "The password was set and the user's sessions are ended.",
   mfa: "Two-step verification was reset; the user sets it up again at the next sign-in.",
+  sessionsEnded: "Every session of the user has ended and their app grants are revoked: they must sign in again everywhere.",
   mapped: "Mapping added.",
   unmapped: "Mapping removed.",
   rotated: "Signing keys rotated.",

@@ -15,6 +15,7 @@ import type { SecretBox } from "./mfa/totp-secrets.ts";
 import type { PasswordHasher } from "./password.ts";
 import { clearCookie, cookieNames, setCookie, type CookieNames } from "./session/cookies.ts";
 import { SessionStore, type NewSession } from "./session/session-store.ts";
+import { UserSessions } from "./session/user-sessions.ts";
 import type { SessionView } from "./locals.ts";
 
 const SWEEP_INTERVAL_MS = 10 * 60_000;
@@ -37,6 +38,8 @@ export class AuthService {
   readonly cookies: CookieNames;
   readonly secure: boolean;
   readonly sessions: SessionStore;
+  /** a user's sessions as the /account/sessions and admin pages show them (opaque handles) */
+  readonly userSessions: UserSessions;
   readonly csrf: Csrf;
   readonly throttle: LoginThrottle;
   readonly mfa: MfaService;
@@ -52,6 +55,7 @@ export class AuthService {
     this.secure = config.cookieSecure;
     this.cookies = cookieNames(this.secure);
     this.sessions = new SessionStore(prisma, { ...config.session, now });
+    this.userSessions = new UserSessions(prisma, deriveKey(deps.masterKey, "session handles v1"), { idleSeconds: config.session.idleSeconds, now });
     this.csrf = new Csrf({ key: deriveKey(deps.masterKey, "csrf v1"), cookieName: this.cookies.csrf, secure: this.secure, origin: new URL(config.baseUrl).origin, audit });
     this.throttle = new LoginThrottle(prisma, config.lockout, now);
     this.mfa = new MfaService({ prisma, box: deps.box, audit, issuer: config.totpIssuer, now });

@@ -5,7 +5,9 @@
 //   formBody                    the 16 kB urlencoded parser used by every page form
 //   res.locals.user / .session  who is signed in, and how (amr, authTime, data)
 //   loginUrl(req)               /login?return_to=<this request>, for handlers redirecting themselves
-//   auth.sessions               revoke (destroyAllForUser), list, updateData
+//   auth.sessions               revoke (destroyAllForUser), updateData
+//   auth.userSessions           a user's sessions for pages (opaque handles), end one
+//   endEverywhere(...)          end every session and OIDC grant of a user, audited
 import "./locals.ts";
 import type { RequestHandler } from "express";
 import type { AuthService } from "./auth-service.ts";
@@ -13,6 +15,8 @@ import { sessionMiddleware as makeSessionMiddleware } from "./session/session-mi
 
 export { AuthService, type AuthDeps } from "./auth-service.ts";
 export type { SessionUser, SessionView } from "./locals.ts";
+export { endEverywhere, type GrantRevoker, type EndedEverywhere } from "./session/end-everywhere.ts";
+export type { SessionSummary } from "./session/user-sessions.ts";
 export { requireUser, loginUrl } from "./session/require-user.ts";
 export { requireCsrf, csrfToken } from "./csrf/require-csrf.ts";
 export { CSRF_FIELD, CSRF_HEADER, deriveKey } from "./csrf/csrf.ts";

@@ -49,6 +49,19 @@ export class ConsentStore {
       return true;
     });
   }
+
+  /**
+   * Deletes every grant of the account and everything issued under them ("sign out everywhere"):
+   * refresh tokens and opaque access tokens stop working at once. Returns how many grants went.
+   * One statement: the tokens of a grant go with it or not at all.
+   */
+  async revokeAll(accountId: string): Promise<number> {
+    const rows = await this.prisma.$queryRaw<{ grants: number }[]>`
+      WITH g AS (DELETE FROM oidc_artifacts WHERE model = 'Grant' AND account_id = ${accountId} RETURNING id),
+           t AS (DELETE FROM oidc_artifacts WHERE grant_id IN (SELECT id FROM g))
+      SELECT count(*)::int AS grants FROM g`;
+    return rows[0]?.grants ?? 0;
+  }
 }
 
 /** POST /account/consents/:grantId/revoke (from the home page's list). */

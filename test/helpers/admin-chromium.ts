@@ -1,19 +1,16 @@
-// The admin UI in headless Chromium (Debian `chromium` + playwright-core) for e2e tests: an app on
-// a loopback port, a browser, sign-in through the real login page, full-page screenshots into
-// test-artifacts/admin/ (gitignored). Without Chromium the suite skips, except under CI.
+// The admin UI in headless Chromium for e2e tests: the shared test app + browser of chromium.ts,
+// sign-in through the real login page, full-page screenshots into test-artifacts/admin/
+// (gitignored). Without Chromium the suite skips, except under CI.
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
-import type { AddressInfo } from "node:net";
-import type { Server } from "node:http";
 import type { TestContext } from "node:test";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { startTestApp, type TestApp } from "./app.ts";
+import type { Page } from "playwright-core";
+import type { TestApp } from "./app.ts";
 import { DEMO_PASSWORD } from "./browser.ts";
+import { CHROMIUM, startChromiumApp } from "./chromium.ts";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const ARTIFACTS = new URL("../../test-artifacts/admin/", import.meta.url).pathname;
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
 export interface AdminChromium {
   t: TestApp;
@@ -34,11 +31,9 @@ export function skipWithoutChromium(ctx: TestContext): boolean {
 }
 
 export async function startAdminChromium(): Promise<AdminChromium> {
-  const t = await startTestApp("pglite");
-  const server: Server = t.app.listen(0, "127.0.0.1");
-  await new Promise((resolve) => server.once("listening", resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const app = await startChromiumApp();
+  if (!app) throw new Error(`chromium not installed at ${CHROMIUM}`);
+  const { t, base, browser } = app;
   await mkdir(ARTIFACTS, { recursive: true });
   return {
     t,
@@ -54,10 +49,6 @@ export async function startAdminChromium(): Promise<AdminChromium> {
       return page;
     },
     shot: (page, name) => page.screenshot({ path: `${ARTIFACTS}${name}.png`, fullPage: true }),
-    async close() {
-      await browser.close();
-      await new Promise((resolve) => server.close(resolve));
-      await t.close();
-    },
+    close: () => app.close(),
   };
 }

@@ -1,6 +1,7 @@
 // /admin/users: list with search and paging, create, edit attributes, disable, reset password,
-// reset two-step verification, group membership, delete. Every write carries the version it read.
+// reset two-step verification, group membership, web sessions (list, end all), delete. Every write carries the version it read.
 import { Router, type Request, type Response } from "express";
+import { endEverywhere } from "../../auth/index.ts";
 import type { DirectoryUser, JsonObject } from "../../directory/index.ts";
 import { isId } from "../../directory/index.ts";
 import { NotFound } from "../../errors.ts";
@@ -30,9 +31,9 @@ export function userPages(s: Services): Router {
 
   const userPage = async (req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) => {
     const user = await load(s, String(req.params.id));
-    const [snap, mfa] = await Promise.all([s.directory.snapshot(), s.auth.mfa.status(user.id)]);
+    const [snap, mfa, sessions, grants] = await Promise.all([s.directory.snapshot(), s.auth.mfa.status(user.id), s.auth.userSessions.list(user.id), s.oidc.consents.list(user.id)]);
     adminPage(s.render, req, res, "user", {
-      title: `User ${user.username}`, u: user, mfa, groups: snap.groups,
+      title: `User ${user.username}`, u: user, mfa, groups: snap.groups, sessions, grantCount: grants.length,
       form: { email: user.email ?? "", displayName: user.displayName ?? "", attributes: JSON.stringify(user.attributes, null, 2) },
       notice: noticeOf(req), ...extra,
     }, status);
@@ -82,6 +83,12 @@ export function userPages(s: Services): Router {
     const user = await load(s, String(req.params.id));
     await resetMfa(s, user.id, actorOf(res));
     done(res, `/admin/users/${user.id}`, "mfa");
+  });
+
+  r.post("/users/:id/sessions/end-all", ...write, async (req, res) => {
+    const user = await load(s, String(req.params.id));
+    await endEverywhere({ sessions: s.auth.sessions, grants: s.oidc.consents, audit: s.audit }, { userId: user.id, username: user.username, actor: actorOf(res), action: "admin.user.sessions.end_all" });
+    done(res, `/admin/users/${user.id}`, "sessionsEnded");
   });
 
   r.post("/users/:id/groups", ...write, async (req, res) => {

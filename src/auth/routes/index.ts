@@ -3,18 +3,21 @@ import { Router } from "express";
 import type { AuditLog } from "../../audit/index.ts";
 import type { Render } from "../../http/index.ts";
 import type { AuthService } from "../auth-service.ts";
+import type { GrantRevoker } from "../session/end-everywhere.ts";
 import { accountMfaRoutes } from "./account-mfa.ts";
+import { accountSessionsRoutes } from "./account-sessions.ts";
 import { homeRoutes, type AppsSource, type ConsentsSource } from "./home.ts";
 import { loginMfaRoutes } from "./login-mfa.ts";
 import { loginRoutes } from "./login.ts";
 import { logoutRoutes } from "./logout.ts";
 
-export function authRouter(deps: { auth: AuthService; audit: AuditLog; directory: AppsSource; render: Render; consents?: ConsentsSource }): Router {
+export function authRouter(deps: { auth: AuthService; audit: AuditLog; directory: AppsSource; render: Render; consents?: ConsentsSource; grants: GrantRevoker }): Router {
   const r = Router();
   r.use(loginRoutes(deps.auth, deps.render));
   r.use(loginMfaRoutes(deps.auth, deps.render));
   r.use(logoutRoutes(deps.auth, deps.audit));
   r.use(accountMfaRoutes(deps.auth, deps.render));
+  r.use(accountSessionsRoutes(deps));
   r.use(homeRoutes(deps.directory, deps.render, deps.consents));
   return r;
 }

@@ -12,6 +12,11 @@ import { field, formBody } from "./forms.ts";
 import { page } from "./render.ts";
 
 export const BAD_CREDENTIALS = "Incorrect username or password.";
+/** after POST /logout (1) and "sign out everywhere" (everywhere) */
+const SIGNED_OUT = new Map([
+  ["1", "You have signed out."],
+  ["everywhere", "You have signed out everywhere: every session has ended and apps must ask you to sign in again."],
+]);
 
 interface LoginForm {
   returnTo?: string;
@@ -31,7 +36,7 @@ export function loginRoutes(auth: AuthService, render: Render): Router {
     const returnTo = safeReturnTo(req.query.return_to);
     const prompt = req.query.prompt === "login" ? "login" : undefined;
     if (res.locals.user && !prompt) return res.redirect(303, returnTo ?? "/");
-    const notice = req.query.signed_out === "1" ? "You have signed out." : undefined;
+    const notice = SIGNED_OUT.get(String(req.query.signed_out));
     show(req, res, { returnTo, notice, prompt });
   });
 

@@ -140,11 +140,6 @@ export class SessionStore {
     return (await this.prisma.webSession.deleteMany({ where: { userId, idHash: { not: keepIdHash } } })).count;
   }
 
-  async listForUser(userId: string): Promise<SessionView[]> {
-    const rows = await this.prisma.webSession.findMany({ where: { userId, expiresAt: { gt: this.opts.now() } }, orderBy: { createdAt: "desc" } });
-    return rows.map(toView);
-  }
-
   /** Delete rows past their absolute or idle limit (the read path ignores them anyway). */
   async sweep(): Promise<number> {
     const now = this.opts.now().getTime();

@@ -1,7 +1,7 @@
 // Small helpers shared by the auth suites (not a test file itself).
 import { createHash } from "node:crypto";
 import type { TestApp } from "../../helpers/app.ts";
-import type { Browser } from "../../helpers/browser.ts";
+import { DEMO_PASSWORD, type Browser } from "../../helpers/browser.ts";
 
 export function sessionRowId(b: Browser): string {
   const v = b.session;
@@ -32,4 +32,17 @@ export function secretFrom(html: string): string {
 
 export function recoveryCodesFrom(html: string): string[] {
   return [...html.matchAll(/<li><code>([0-9a-z-]{19})<\/code><\/li>/g)].map((m) => m[1]!);
+}
+
+export const FIREFOX_LINUX = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
+export const CHROME_WINDOWS = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36";
+
+/** A fresh user with the demo password and no groups (each test its own, so counts are exact). */
+export async function newUser(t: TestApp, username: string) {
+  return t.services.directory.createUser({ username, password: DEMO_PASSWORD }, "test");
+}
+
+/** The opaque handles of the "Sign out" forms on a sessions page. */
+export function sessionHandles(html: string): string[] {
+  return [...html.matchAll(/name="session" value="([^"]+)"/g)].map((m) => m[1]!);
 }

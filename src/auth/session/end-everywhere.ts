@@ -1,0 +1,28 @@
+// "Sign out everywhere" (the user, from /account/sessions) and "End all sessions" (an admin, from
+// the user's admin page): every web session of the user ends, and every OIDC grant they hold is
+// revoked with the tokens issued under it, so no app keeps refreshing on their behalf. Both live
+// in the database, so every instance stops accepting them at once (the session middleware reads
+// the row on each request; nothing caches it).
+import type { AuditLog } from "../../audit/index.ts";
+import type { SessionStore } from "./session-store.ts";
+
+/** The OIDC side (oidc/consents.ts ConsentStore): the auth module does not depend on the provider. */
+export interface GrantRevoker {
+  revokeAll(accountId: string): Promise<number>;
+}
+
+export interface EndedEverywhere {
+  sessions: number;
+  grants: number;
+}
+
+export async function endEverywhere(
+  d: { sessions: SessionStore; grants: GrantRevoker; audit: AuditLog },
+  e: { userId: string; username: string; actor: string; action: string },
+): Promise<EndedEverywhere> {
+  // grants first: if the second step fails the user still holds a session to try again with
+  const grants = await d.grants.revokeAll(e.userId);
+  const sessions = await d.sessions.destroyAllForUser(e.userId);
+  await d.audit.record({ actor: e.actor, action: e.action, outcome: "success", target: `user:${e.userId}`, details: { username: e.username, sessions, grants } });
+  return { sessions, grants };
+}
