@@ -46,9 +46,9 @@ export async function createServices(config: Config, db: Database, logger: Logge
   const auth = new AuthService({ config, prisma, audit, metrics, logger, passwords, box, masterKey });
   auth.start();
   const render = createRenderer();
-  const oidc = new OidcService({ config, prisma, sql: db.sql, directory, keys, box, render, audit, logger, auth, cookieKeys: [deriveKey(masterKey, "oidc cookies v1").toString("base64url")] });
+  const oidc = new OidcService({ config, prisma, sql: db.sql, directory, keys, box, render, audit, logger, metrics, auth, cookieKeys: [deriveKey(masterKey, "oidc cookies v1").toString("base64url")] });
   oidc.start();
-  const sts = new StsService({ config, db, box, keys, directory, audit, logger });
+  const sts = new StsService({ config, db, box, keys, directory, audit, metrics, logger });
   await sts.init();
 
   return {

@@ -2,6 +2,7 @@
 // instances in one process (tests) do not collide.
 import type { RequestHandler } from "express";
 import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { TallyCounter } from "./tally.ts";
 
 export class Metrics {
   readonly registry = new Registry();
@@ -15,6 +16,27 @@ export class Metrics {
   });
   readonly logins = new Counter({ name: "idp_logins_total", help: "Login attempts by outcome", labelNames: ["outcome"], registers: [this.registry] });
   readonly errors = new Counter({ name: "idp_errors_total", help: "Errors answered, by kind", labelNames: ["kind"], registers: [this.registry] });
+  // Protocol counters. Every label value comes from a fixed set (routed action names, error codes,
+  // registered SP entity IDs, known grant types), never from what a client sent: see the callers.
+  /** the STS hot path: a TallyCounter (no label hashing per request) */
+  readonly stsRequests = new TallyCounter({
+    name: "idp_sts_requests_total",
+    help: "STS requests answered, by routed action (unknown when none), outcome and AWS error code (empty on success)",
+    labelNames: ["action", "outcome", "code"],
+    registers: [this.registry],
+  });
+  readonly samlAssertions = new Counter({
+    name: "idp_saml_assertions_total",
+    help: "SAML responses issued (success) or refused (the SAML status), by registered SP entity ID (unknown when none)",
+    labelNames: ["sp", "outcome"],
+    registers: [this.registry],
+  });
+  readonly oidcGrants = new Counter({
+    name: "idp_oidc_grants_total",
+    help: "OAuth token endpoint grants by grant type (other when not a known one) and outcome (success or the OAuth error code)",
+    labelNames: ["grant_type", "outcome"],
+    registers: [this.registry],
+  });
 
   #scrape: () => Promise<string> = () => this.registry.metrics();
 

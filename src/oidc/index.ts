@@ -13,7 +13,7 @@ import type { Config } from "../config.ts";
 import type { DirectoryService } from "../directory/index.ts";
 import type { RawSql } from "../db/index.ts";
 import type { PrismaClient } from "../generated/prisma/client.ts";
-import { machineEndpoint, type Logger, type Render } from "../http/index.ts";
+import { machineEndpoint, type Logger, type Metrics, type Render } from "../http/index.ts";
 import type { CryptoBox, KeyService } from "../keys/index.ts";
 import { accountFinder } from "./account.ts";
 import { adapterFactory, sweepExpired } from "./adapter.ts";
@@ -22,6 +22,7 @@ import { ConsentStore, consentRouter } from "./consents.ts";
 import { ROUTES } from "./constants.ts";
 import { DEVICE_POLL_INTERVAL, DevicePollLimiter } from "./device-poll.ts";
 import { auditEvents } from "./events.ts";
+import { countGrants } from "./grant-metrics.ts";
 import { interactionRouter } from "./interactions.ts";
 import { buildProvider } from "./provider.ts";
 
@@ -43,6 +44,8 @@ export interface OidcDeps {
   render: Render;
   audit: AuditLog;
   logger: Logger;
+  /** idp_oidc_grants_total */
+  metrics: Pick<Metrics, "oidcGrants">;
   auth: AuthService;
   /** keys signing the provider's cookies (derived from the master key) */
   cookieKeys: string[];
@@ -151,6 +154,7 @@ export class OidcService {
       d.keys,
       (p) => {
         auditEvents(p, d.audit, d.logger);
+        countGrants(p, d.metrics);
         // RP-initiated logout that signs out of the provider also ends the idp-gateway web session
         p.use(async (ctx, next) => {
           await next();

@@ -10,6 +10,7 @@ import { ReplayCache } from "./replay.ts";
 import { ssoRoutes } from "./sso.ts";
 import { sloRoutes } from "./slo.ts";
 import { awsSignInRoutes } from "./aws-signin.ts";
+import { countRefused } from "./assertion-metrics.ts";
 
 export { verifySamlResponse, type VerifiedAssertion, type VerifyResponseOptions } from "./verify.ts";
 export { decodeAwsAssertion, type DecodedAwsIdentity } from "./decode.ts";
@@ -22,14 +23,14 @@ export { buildIdpMetadata } from "./metadata.ts";
 
 const SWEEP_MS = 10 * 60_000;
 
-type SamlServices = Pick<Services, "config" | "directory" | "keys" | "audit" | "render" | "box" | "auth" | "federation" | "logger" | "db">;
+type SamlServices = Pick<Services, "config" | "directory" | "keys" | "audit" | "render" | "box" | "auth" | "federation" | "logger" | "db" | "metrics">;
 
 export function samlRouter(s: SamlServices): Router {
   const r = Router();
   const replay = new ReplayCache(s.db.prisma);
   const sweeper = setInterval(() => void replay.sweep().catch((err) => s.logger.warn({ err }, "saml replay sweep failed")), SWEEP_MS);
   sweeper.unref();
-  const deps = { baseUrl: s.config.baseUrl, directory: s.directory, keys: s.keys, audit: s.audit, render: s.render, sessions: s.auth.sessions, box: s.box, replay, endSession: (res: Response) => s.auth.endSession(res) };
+  const deps = { baseUrl: s.config.baseUrl, directory: s.directory, keys: s.keys, audit: s.audit, render: s.render, sessions: s.auth.sessions, box: s.box, replay, endSession: (res: Response) => s.auth.endSession(res), metrics: s.metrics };
 
   // cached per key set: metadata changes only when keys rotate
   let cached: { sig: string; plain: string; signed?: string } | undefined;
@@ -53,6 +54,8 @@ export function samlRouter(s: SamlServices): Router {
   // errors raised before a handler runs (the form parser: oversized or malformed bodies)
   const onSamlError: ErrorRequestHandler = (err, req, res, next) => {
     if (!(err instanceof SamlError) || res.headersSent) return next(err);
+    // an AuthnRequest refused before its Issuer was read
+    if (req.path === "/saml/sso") countRefused(s.metrics, undefined, err);
     void s.audit
       .record({ actor: res.locals.user?.username, action: req.path.startsWith("/aws/") ? "aws.signin" : req.path === "/saml/slo" ? "saml.slo" : "saml.sso", outcome: "failure", details: { reason: err.reason, message: err.message } })
       .then(() => renderErrorPage(s.render, req, res, err.httpStatus, "Request refused", err.message), next);

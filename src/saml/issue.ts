@@ -15,6 +15,7 @@ import { encodeAttributes } from "./profiles.ts";
 import { renderErrorPage, renderPostForm } from "./pages.ts";
 import { buildResponse, buildStatusResponse } from "./response.ts";
 import type { SamlError } from "./errors.ts";
+import { countIssued, countRefused, type AssertionMetrics } from "./assertion-metrics.ts";
 
 export interface IssueDeps {
   baseUrl: string;
@@ -23,6 +24,7 @@ export interface IssueDeps {
   audit: AuditLog;
   render: Render;
   sessions: SessionStore;
+  metrics: AssertionMetrics;
 }
 
 export interface IssueTarget {
@@ -54,6 +56,11 @@ export async function issueResponse(d: IssueDeps, req: Request, res: Response, t
   const session = res.locals.session!;
   const audit = (outcome: "success" | "denied", details: Record<string, unknown>) =>
     d.audit.record({ actor: user.username, action: "saml.sso", target: t.sp.entityId, outcome, details: { initiated: t.initiated, acsUrl: t.acsUrl, requestId: t.inResponseTo, ...details } });
+  /** a refusal shown to the person (no assertion is sent), counted under the SAML status it stands for */
+  const deny = (httpStatus: number, details: Record<string, unknown>) => {
+    countRefused(d.metrics, t.sp, httpStatus >= 500 ? "responder" : "request_denied");
+    return audit("denied", details);
+  };
 
   const [dirUser, snapshot] = await Promise.all([d.directory.getUser(user.id), d.directory.snapshot()]);
   let identity: FederatedIdentity;
@@ -70,23 +77,23 @@ export async function issueResponse(d: IssueDeps, req: Request, res: Response, t
     }).identity;
   } catch (err) {
     if (!(err instanceof DomainError)) throw err;
-    await audit("denied", { reason: err.kind, message: err.message });
+    await deny(err.status, { reason: err.kind, message: err.message });
     return renderErrorPage(d.render, req, res, err.status, "Not allowed", `You cannot sign in to ${t.sp.name}: ${err.message}`);
   }
   if (t.sp.profile === "aws" && identity.roles.length === 0) {
-    await audit("denied", { reason: "no_roles" });
+    await deny(403, { reason: "no_roles" });
     return renderErrorPage(d.render, req, res, 403, "No AWS roles", `Your groups are not mapped to any AWS role, so there is nothing to sign in to at ${t.sp.name}. Ask an administrator to map one of your groups to a role.`);
   }
 
   const nameId = nameIdFor(t.sp, identity, user.username);
   if (!nameId) {
-    await audit("denied", { reason: "no_email" });
+    await deny(403, { reason: "no_email" });
     return renderErrorPage(d.render, req, res, 403, "Missing e-mail address", `${t.sp.name} identifies people by e-mail address, and your account has none.`);
   }
   const encryptTo = t.sp.certificates[0];
   if (t.sp.encryptAssertions && !encryptTo) {
     // never fall back to clear text for an SP that asked for encryption
-    await audit("denied", { reason: "no_encryption_certificate" });
+    await deny(500, { reason: "no_encryption_certificate" });
     return renderErrorPage(d.render, req, res, 500, "Application misconfigured", `${t.sp.name} requires encrypted assertions but has no certificate registered. Ask an administrator to import its metadata.`);
   }
   const sessionIndex = `_${createHash("sha256").update(`saml session index\n${session.id}`).digest("hex").slice(0, 40)}`;
@@ -116,6 +123,7 @@ export async function issueResponse(d: IssueDeps, req: Request, res: Response, t
     await d.sessions.updateData(session.id, { [`${PARTICIPATION_PREFIX}${t.sp.entityId}`]: record });
   }
   await audit("success", { responseId: built.responseId, assertionId: built.assertionId, roles: identity.roles.length, encrypted: t.sp.encryptAssertions });
+  countIssued(d.metrics, t.sp);
   renderPostForm(d.render, res, { action: t.acsUrl, param: "SAMLResponse", message: built.xml, relayState: t.relayState });
 }
 

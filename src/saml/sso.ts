@@ -7,6 +7,8 @@ import type { CryptoBox } from "../keys/index.ts";
 import { AuthnRequestError, validateAuthnRequest } from "./authn-request.ts";
 import { readMessage, samlFormBody } from "./bindings.ts";
 import { SamlError } from "./errors.ts";
+import { countRefused } from "./assertion-metrics.ts";
+import type { ServiceProviderRecord } from "../directory/index.ts";
 import { issueResponse, sendStatus, type IssueDeps } from "./issue.ts";
 import { renderErrorPage } from "./pages.ts";
 import { openPending, sealPending, type PendingRequest } from "./pending.ts";
@@ -46,7 +48,7 @@ export function ssoRoutes(d: SsoDeps): Router {
     // A cross-site POST carries no SameSite=Lax session cookie: look again on a top-level GET
     // (/saml/resume) before concluding that nobody is signed in.
     if (!user && valid.binding === "post") return res.redirect(303, back);
-    if (valid.isPassive) return noPassive(d, res, pending, valid.acsUrl);
+    if (valid.isPassive) return noPassive(d, res, pending, valid.sp, valid.acsUrl);
     res.redirect(303, `/login?${valid.forceAuthn ? "prompt=login&" : ""}return_to=${encodeURIComponent(back)}`);
   };
   r.get("/saml/sso", sso);
@@ -66,7 +68,7 @@ export function ssoRoutes(d: SsoDeps): Router {
     const session = res.locals.session;
     const freshEnough = !p.forceAuthn || (session?.authTime && session.authTime.getTime() > p.at);
     if (!res.locals.user || !freshEnough) {
-      if (p.isPassive) return noPassive(d, res, p, acsUrl);
+      if (p.isPassive) return noPassive(d, res, p, sp, acsUrl);
       return res.redirect(303, `/login?${p.forceAuthn ? "prompt=login&" : ""}return_to=${encodeURIComponent(req.originalUrl)}`);
     }
     return issueResponse(d, req, res, { sp, acsUrl, inResponseTo: p.id, relayState: p.relayState, initiated: "sp" });
@@ -86,13 +88,14 @@ export function ssoRoutes(d: SsoDeps): Router {
   return r;
 }
 
-async function noPassive(d: SsoDeps, res: Response, p: PendingRequest, acsUrl: string): Promise<void> {
+async function noPassive(d: SsoDeps, res: Response, p: PendingRequest, sp: ServiceProviderRecord, acsUrl: string): Promise<void> {
   const err = new SamlError("Responder", "The user is not signed in and the request does not allow asking.", { sub: "NoPassive", reason: "no_passive" });
-  await d.audit.record({ action: "saml.sso", target: p.sp, outcome: "failure", details: { reason: err.reason, requestId: p.id } });
+  await d.audit.record({ action: "saml.sso", target: sp.entityId, outcome: "failure", details: { reason: err.reason, requestId: p.id } });
+  countRefused(d.metrics, sp, err);
   sendStatus(d, res, { acsUrl, inResponseTo: p.id, relayState: p.relayState }, err);
 }
 
-/** Audits the refusal, then answers the SP (verified ACS known) or the person (HTML page). */
+/** Audits and counts the refusal, then answers the SP (verified ACS known) or the person (HTML page). */
 async function refuse(d: SsoDeps, req: Request, res: Response, e: AuthnRequestError): Promise<void> {
   const { error, context } = e;
   await d.audit.record({
@@ -102,6 +105,7 @@ async function refuse(d: SsoDeps, req: Request, res: Response, e: AuthnRequestEr
     outcome: "failure",
     details: { reason: error.reason, message: error.message, requestId: context.requestId, binding: req.method === "GET" ? "redirect" : "post" },
   });
+  countRefused(d.metrics, context.sp, error);
   if (context.sp && context.acsUrl) return sendStatus(d, res, { acsUrl: context.acsUrl, inResponseTo: context.requestId, relayState: context.relayState }, error);
   renderErrorPage(d.render, req, res, error.httpStatus, "Sign-in request refused", error.message);
 }

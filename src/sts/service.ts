@@ -7,6 +7,7 @@ import type { Config } from "../config.ts";
 import type { Database } from "../db/index.ts";
 import type { AuditLog } from "../audit/index.ts";
 import type { DirectoryService } from "../directory/index.ts";
+import type { Metrics } from "../http/index.ts";
 import type { CryptoBox, KeyService } from "../keys/index.ts";
 import { stsActions, type StsDeps } from "./actions/index.ts";
 import { StsAuditWriter } from "./audit.ts";
@@ -28,6 +29,8 @@ export interface StsServiceOptions {
   keys: KeyService;
   directory: DirectoryService;
   audit: AuditLog;
+  /** idp_sts_requests_total */
+  metrics: Pick<Metrics, "stsRequests">;
   logger?: StsLogger;
   now?: () => Date;
 }
@@ -41,6 +44,7 @@ export class StsService {
   readonly federation: FederationExchange;
   readonly #audit: StsAuditWriter;
   readonly #logger?: StsLogger;
+  readonly #requests: Metrics["stsRequests"];
   #sweep?: NodeJS.Timeout;
   readonly #maxInflight: number;
   #inflight = 0;
@@ -48,6 +52,7 @@ export class StsService {
   constructor(opts: StsServiceOptions) {
     const { prisma } = opts.db;
     this.#logger = opts.logger;
+    this.#requests = opts.metrics.stsRequests;
     this.providers = new ProviderRegistry({ prisma, keys: opts.keys, listen: opts.db.listen, jwksTimeoutMs: opts.config.sts.jwksTimeoutMs });
     this.store = new CredentialStore(prisma, opts.box, opts.db.sql);
     this.iamUsers = new IamUsers({ prisma, box: opts.box, audit: opts.audit });
@@ -83,13 +88,19 @@ export class StsService {
    * The handler of the AWS Query protocol endpoint (app.ts mounts it for POST, GET and HEAD on
    * /sts). Requests beyond IDP_STS_MAX_INFLIGHT in progress get AWS's Throttling ("Rate
    * exceeded", 400) at once instead of queueing without bound.
+   * Each answered request counts once in idp_sts_requests_total: the action label is the routed
+   * action's registered name (the router leaves it unset for a missing or unknown Action, so a
+   * client's string never becomes a label), the code is the AWS error code.
    */
   handler(): RequestHandler {
     const inner = stsHandler({
       actions: stsActions(this.deps),
       verifier: createSigV4Verifier<StsCredential>({ lookup: (id) => this.store.lookup(id) }),
       logger: this.#logger,
-      onAudit: (e) => this.#audit.record(e),
+      onAudit: (e) => {
+        this.#requests.inc(e.action ?? "unknown", e.outcome, e.errorCode ?? "");
+        this.#audit.record(e);
+      },
     });
     return (req, res, next) => {
       if (this.#inflight >= this.#maxInflight) {
@@ -97,6 +108,7 @@ export class StsService {
         const wire = errorResponse(StsErrors.throttling(), requestId, negotiateFormat(req.get("accept")));
         res.status(wire.status).set(wire.headers).set("Connection", "close").end(wire.body);
         req.resume();
+        this.#requests.inc("unknown", "failure", "Throttling");
         return;
       }
       this.#inflight++;

@@ -27,10 +27,11 @@ interface Health {
  * timeout: a connection the primary hands to a worker at the moment it is killed is never
  * answered (node:cluster leaves it open), and a test must not wait for it forever.
  */
-function getFresh(url: string): Promise<{ status: number; body: string }> {
+function getFresh(url: string, form?: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
+    const headers = form === undefined ? {} : { "content-type": "application/x-www-form-urlencoded", "content-length": Buffer.byteLength(form) };
     http
-      .get(url, { agent: false, timeout: 5000 }, (res) => {
+      .request(url, { method: form === undefined ? "GET" : "POST", headers, agent: false, timeout: 5000 }, (res) => {
         let body = "";
         res.setEncoding("utf8");
         res.on("data", (c: string) => (body += c));
@@ -39,7 +40,8 @@ function getFresh(url: string): Promise<{ status: number; body: string }> {
       .on("timeout", function (this: http.ClientRequest) {
         this.destroy(new Error(`no answer from ${url} in 5 s`));
       })
-      .on("error", reject);
+      .on("error", reject)
+      .end(form);
   });
 }
 
@@ -79,12 +81,15 @@ async function until<T>(s: ServerProcess, what: string, probe: () => Promise<T |
   assert.fail(`gave up waiting for ${what}; stdout:\n${s.stdout()}\nstderr:\n${s.stderr()}`);
 }
 
-/** http_requests_total for GET /healthz answered 200, from a Prometheus text exposition. */
-function healthzCount(exposition: string): number {
-  const line = exposition.split("\n").find((l) => l.startsWith("http_requests_total{") && l.includes('route="/healthz"') && l.includes('status="200"') && l.includes('method="GET"'));
-  assert.ok(line, `no /healthz counter in:\n${exposition.slice(0, 2000)}`);
+/** The value of one series (`name{labels}` exactly as exposed) in a Prometheus text exposition. */
+function valueOf(exposition: string, series: string): number {
+  const line = exposition.split("\n").find((l) => l.startsWith(`${series} `));
+  assert.ok(line, `no ${series} in:\n${exposition.slice(0, 2000)}`);
   return Number(line.slice(line.lastIndexOf(" ") + 1));
 }
+
+const HEALTHZ_OK = 'http_requests_total{method="GET",route="/healthz",status="200"}';
+const STS_UNKNOWN_ACTION = 'idp_sts_requests_total{action="unknown",outcome="failure",code="InvalidAction"}';
 
 for (const backend of testBackends().filter((b) => b === "postgres")) {
   describe(`IDP_WORKERS=2: the cluster process tree (${backend})`, () => {
@@ -162,11 +167,15 @@ for (const backend of testBackends().filter((b) => b === "postgres")) {
     it("/metrics on any worker counts the requests of both", async () => {
       const total = [...served.values()].reduce((a, b) => a + b, 0);
       for (const n of served.values()) assert.ok(n < total, "each worker served only part of them");
+      // the protocol counters too: STS calls on fresh connections, spread over both workers
+      const stsCalls = 6;
+      for (let i = 0; i < stsCalls; i++) assert.equal((await getFresh(`${base}/sts`, "Action=NoSuchAction&Version=2011-06-15")).status, 400);
       // fresh connections go round-robin: these scrapes reach both workers
       for (let i = 0; i < 4; i++) {
         const res = await getFresh(`${base}/metrics`);
         assert.equal(res.status, 200, res.body);
-        assert.equal(healthzCount(res.body), total);
+        assert.equal(valueOf(res.body, HEALTHZ_OK), total);
+        assert.equal(valueOf(res.body, STS_UNKNOWN_ACTION), stsCalls);
       }
     });
 

@@ -183,6 +183,10 @@ for (const backend of testBackends()) {
         assert.match(text, /<Code>Throttling<\/Code>/);
         release();
         assert.match(await (await first).text(), /IDPCommunicationError/);
+        // the turned-away request counts once, under no action (it was never routed)
+        const metrics = (await busy.request.get("/metrics")).text;
+        assert.match(metrics, /^idp_sts_requests_total\{action="unknown",outcome="failure",code="Throttling"\} 1$/m);
+        assert.match(metrics, /^idp_sts_requests_total\{action="AssumeRoleWithWebIdentity",outcome="failure",code="IDPCommunicationError"\} 1$/m);
       } finally {
         release();
         slow.closeAllConnections();
