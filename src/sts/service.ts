@@ -98,7 +98,7 @@ export class StsService {
       verifier: createSigV4Verifier<StsCredential>({ lookup: (id) => this.store.lookup(id) }),
       logger: this.#logger,
       onAudit: (e) => {
-        this.#requests.inc(e.action ?? "unknown", e.outcome, e.errorCode ?? "");
+        this.#requests.inc({ action: e.action ?? "unknown", outcome: e.outcome, code: e.errorCode ?? "" });
         this.#audit.record(e);
       },
     });
@@ -108,7 +108,7 @@ export class StsService {
         const wire = errorResponse(StsErrors.throttling(), requestId, negotiateFormat(req.get("accept")));
         res.status(wire.status).set(wire.headers).set("Connection", "close").end(wire.body);
         req.resume();
-        this.#requests.inc("unknown", "failure", "Throttling");
+        this.#requests.inc({ action: "unknown", outcome: "failure", code: "Throttling" });
         return;
       }
       this.#inflight++;
