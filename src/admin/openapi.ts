@@ -17,6 +17,10 @@ const SCHEMAS: Record<string, Schema> = {
   User: obj({ id: uuid, username: str, email: { type: ["string", "null"] }, displayName: { type: ["string", "null"] }, attributes: { type: "object" }, disabled: bool, version: int, groupIds: { type: "array", items: uuid } }),
   UserCreate: obj({ username: str, email: str, displayName: str, attributes: { type: "object" }, password: { type: "string", minLength: 8 }, disabled: bool, groupIds: { type: "array", items: uuid } }, ["username"]),
   UserUpdate: obj({ version, email: { type: ["string", "null"] }, displayName: { type: ["string", "null"] }, attributes: { type: "object" } }, ["version"]),
+  WebSession: obj({
+    handle: { type: "string", description: "opaque name of the session (an HMAC of its key), only meaningful with its user" }, browser: { type: "string", description: "short summary, e.g. \"Firefox 128 on Linux\"" },
+    ip: { type: ["string", "null"] }, signedInAt: { type: "string", format: "date-time" }, lastSeenAt: { type: "string", format: "date-time" }, mfa: { type: "boolean", description: "a second factor was used" },
+  }),
   Group: obj({ id: uuid, name: str, description: { type: ["string", "null"] }, parentId: { type: ["string", "null"], format: "uuid" }, version: int }),
   GroupInput: obj({ version, name: str, description: { type: ["string", "null"] }, parentId: { type: ["string", "null"], format: "uuid" } }),
   Role: obj({ id: uuid, arn: str, samlProviderArn: str, maxSessionDuration: { type: "integer", minimum: 3600, maximum: 43200 }, trustPolicy: { type: ["object", "null"] }, description: { type: ["string", "null"] }, version: int }),
@@ -52,6 +56,9 @@ export const ROUTES: Route[] = [
   ["put", "/users/{id}/disabled", "Disable or enable (disabling ends sessions)", obj({ version, disabled: bool }, ["version", "disabled"]), ref("User")],
   ["put", "/users/{id}/password", "Set the password (ends sessions)", obj({ password: { type: "string", minLength: 8 } }, ["password"]), null, 204],
   ["delete", "/users/{id}/mfa", "Reset two-step verification", null, null, 204],
+  ["get", "/users/{id}/sessions", "The user's live web sessions (most recent first) and how many OIDC app grants they hold", null, obj({ sessions: { type: "array", items: ref("WebSession") }, grantCount: int })],
+  ["post", "/users/{id}/sessions/end-all", "End every web session of the user and revoke every OIDC grant with its tokens", null, obj({ sessions: int, grants: int })],
+  ["delete", "/users/{id}/sessions/{handle}", "End one web session of the user", null, null, 204],
   ["delete", "/users/{id}", "Delete a user", null, null, 204, versionQuery],
   ["get", "/groups", "List groups", null, list("groups", "Group")],
   ["post", "/groups", "Create a group", ref("GroupInput"), ref("Group"), 201],
@@ -123,7 +130,7 @@ export function openApiDocument(baseUrl: string): Record<string, unknown> {
   }
   return {
     openapi: "3.1.0",
-    info: { title: "idp-gateway admin API", version: "1", description: "Users, groups, roles, mappings, apps, STS sessions and revocation, keys, audit and effective-access preview. Errors are RFC 9457 problem+json. Every edit sends the `version` it read; a stale version is refused with 409." },
+    info: { title: "idp-gateway admin API", version: "1", description: "Users (and their web sessions), groups, roles, mappings, apps, STS sessions and revocation, keys, audit and effective-access preview. Errors are RFC 9457 problem+json. Every edit sends the `version` it read; a stale version is refused with 409." },
     servers: [{ url: `${baseUrl}/api/admin` }],
     security: [{ bearer: [] }],
     paths,

@@ -6,8 +6,9 @@ import { after, before, describe, test } from "node:test";
 import * as oidc from "openid-client";
 import { testBackends } from "../../helpers/db.ts";
 import { csrfFrom, login, type Browser } from "../../helpers/browser.ts";
-import { codeFlow, startOidcApp, type OidcTestApp } from "../../helpers/oidc.ts";
-import { CHROME_WINDOWS, FIREFOX_LINUX, auditActions, newUser, sessionHandles } from "../auth/support.ts";
+import { startOidcApp, type OidcTestApp } from "../../helpers/oidc.ts";
+import { auditActions, newUser, sessionHandles } from "../auth/support.ts";
+import { signedIn, userWithAppAndTwoBrowsers } from "./two-browsers.ts";
 
 for (const backend of testBackends()) {
   describe(`admin: a user's sessions (${backend})`, () => {
@@ -19,21 +20,10 @@ for (const backend of testBackends()) {
     });
     after(() => app.close());
 
-    const signIn = (username: string, userAgent: string) => login(app.request, username, undefined, { headers: { "User-Agent": userAgent } });
-    const signedIn = async (b: Browser) => (await b.get("/")).status === 200;
     const endAll = (id: string) => `/admin/users/${id}/sessions/end-all`;
 
-    /** a user signed in on two browsers, one of which went through the OIDC code flow */
-    async function userWithAppAndTwoBrowsers(username: string) {
-      const user = await newUser(app.t, username);
-      const phone = await signIn(username, CHROME_WINDOWS);
-      const { config, tokens } = await codeFlow(app, { browser: phone, username, scope: "openid profile" });
-      const laptop = await signIn(username, FIREFOX_LINUX);
-      return { user, phone, laptop, config, refreshToken: tokens.refresh_token!, accessToken: tokens.access_token };
-    }
-
     test("the card lists the sessions and grants; End all sessions signs the user out everywhere and revokes the grants", async () => {
-      const { user, phone, laptop, config, refreshToken, accessToken } = await userWithAppAndTwoBrowsers("ivan");
+      const { user, phone, laptop, config, refreshToken, accessToken } = await userWithAppAndTwoBrowsers(app, "ivan");
       const page = await admin.get(`/admin/users/${user.id}`);
       assert.equal(page.status, 200);
       assert.match(page.text, /<table id="user-sessions">[\s\S]*Firefox 128 on Linux[\s\S]*Chrome 126 on Windows[\s\S]*<\/table>/);
@@ -62,7 +52,7 @@ for (const backend of testBackends()) {
     });
 
     test("an auditor sees the card without the button and is refused; a wrong CSRF token ends nothing", async () => {
-      const { user, phone, laptop, config, refreshToken } = await userWithAppAndTwoBrowsers("judy");
+      const { user, phone, laptop, config, refreshToken } = await userWithAppAndTwoBrowsers(app, "judy");
       const d = app.t.services.directory;
       const auditors = await d.createGroup({ name: "auditors" }, "test");
       await newUser(app.t, "kim");
