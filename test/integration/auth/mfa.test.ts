@@ -5,7 +5,7 @@ import { TOTP_PERIOD, totpAt } from "../../../src/auth/index.ts";
 import { startTestApp, type TestApp } from "../../helpers/app.ts";
 import { testBackends } from "../../helpers/db.ts";
 import { Browser, DEMO_PASSWORD, csrfFrom, login } from "../../helpers/browser.ts";
-import { auditActions, recoveryCodesFrom, secretFrom, sessionRow } from "./support.ts";
+import { auditActions, newUser, recoveryCodesFrom, secretFrom, sessionRow } from "./support.ts";
 
 const codeAt = (secret: string, offsetSteps: number) => totpAt(secret, new Date(Date.now() + offsetSteps * TOTP_PERIOD * 1000));
 
@@ -184,6 +184,20 @@ for (const backend of testBackends()) {
       const afterLock = await new Browser(t.request).submit("/login", "/login", { username: "bob", password: DEMO_PASSWORD });
       assert.equal(afterLock.status, 423);
       assert.ok((await auditActions(t, "login.lockout")).some((e) => e.target === "bob"));
+    });
+
+    test("a burst of parallel wrong codes gets no more checks than the lockout threshold (4 here)", async () => {
+      await newUser(t, "dave");
+      const { secret } = await enrol(t, "dave");
+      const b = await passwordStep(t, "dave");
+      const page = await b.get("/login/mfa");
+      const wrong = Array.from({ length: 12 }, (_, i) => codeAt(secret, 20 + i));
+      const results = await Promise.all(wrong.map((code) => b.post("/login/mfa", { _csrf: csrfFrom(page.text), code })));
+      const statuses = results.map((r) => r.status);
+      const checked = (await auditActions(t, "login.failure")).filter((e) => e.target === "dave" && (e.details as { reason: string }).reason.startsWith("mfa_"));
+      assert.ok(checked.length <= 4, `${checked.length} codes were checked; statuses ${statuses.join(",")}`);
+      assert.ok((await prisma().loginThrottle.findUnique({ where: { key: "user:dave" } }))!.lockedUntil, "the burst locked the account");
+      assert.equal((await new Browser(t.request).submit("/login", "/login", { username: "dave", password: DEMO_PASSWORD })).status, 423);
     });
 
     test("turning MFA off needs a current code; then login asks for the password only", async () => {
