@@ -5,7 +5,7 @@ import { Router } from "express";
 import type { AuditLog } from "../audit/index.ts";
 import { formBody, requireCsrf, requireUser } from "../auth/index.ts";
 import type { DirectoryService } from "../directory/index.ts";
-import type { PrismaClient } from "../generated/prisma/client.ts";
+import { Prisma, type PrismaClient } from "../generated/prisma/client.ts";
 
 export interface Consent {
   grantId: string;
@@ -42,22 +42,21 @@ export class ConsentStore {
 
   /** Deletes the grant and everything issued under it; false when it is not this account's. */
   async revoke(accountId: string, grantId: string): Promise<boolean> {
-    return this.prisma.$transaction(async (tx) => {
-      const deleted = await tx.$executeRaw`DELETE FROM oidc_artifacts WHERE model = 'Grant' AND id = ${grantId} AND account_id = ${accountId}`;
-      if (deleted === 0) return false;
-      await tx.$executeRaw`DELETE FROM oidc_artifacts WHERE grant_id = ${grantId}`;
-      return true;
-    });
+    return (await this.deleteGrants(Prisma.sql`account_id = ${accountId} AND id = ${grantId}`)) === 1;
   }
 
   /**
    * Deletes every grant of the account and everything issued under them ("sign out everywhere"):
    * refresh tokens and opaque access tokens stop working at once. Returns how many grants went.
-   * One statement: the tokens of a grant go with it or not at all.
    */
   async revokeAll(accountId: string): Promise<number> {
+    return this.deleteGrants(Prisma.sql`account_id = ${accountId}`);
+  }
+
+  /** The Grant rows matching `where` and every token issued under them, in one statement: a grant's tokens go with it or not at all. */
+  private async deleteGrants(where: Prisma.Sql): Promise<number> {
     const rows = await this.prisma.$queryRaw<{ grants: number }[]>`
-      WITH g AS (DELETE FROM oidc_artifacts WHERE model = 'Grant' AND account_id = ${accountId} RETURNING id),
+      WITH g AS (DELETE FROM oidc_artifacts WHERE model = 'Grant' AND ${where} RETURNING id),
            t AS (DELETE FROM oidc_artifacts WHERE grant_id IN (SELECT id FROM g))
       SELECT count(*)::int AS grants FROM g`;
     return rows[0]?.grants ?? 0;
