@@ -2,10 +2,10 @@
 // and every OIDC grant with its tokens, as the user page's "End all sessions"), end one by handle.
 // A session is named only by its opaque handle (auth/session/user-sessions.ts), never its row key.
 import { Router } from "express";
-import { endEverywhere } from "../../auth/index.ts";
 import { NotFound } from "../../errors.ts";
 import type { Services } from "../../services.ts";
 import { actorOf } from "../access.ts";
+import { endUserSessions } from "../end-user-sessions.ts";
 import { param } from "./http.ts";
 
 export function userSessionsApi(s: Services): Router {
@@ -20,8 +20,7 @@ export function userSessionsApi(s: Services): Router {
 
   r.post("/users/:id/sessions/end-all", async (req, res) => {
     const user = await s.directory.getUser(param(req, "id"));
-    // the same action name as the page's button: one audit trail whichever way an admin ends them
-    res.json(await endEverywhere({ sessions: s.auth.sessions, grants: s.oidc.consents, audit: s.audit }, { userId: user.id, username: user.username, actor: actorOf(res), action: "admin.user.sessions.end_all" }));
+    res.json(await endUserSessions(s, user, actorOf(res)));
   });
 
   r.delete("/users/:id/sessions/:handle", async (req, res) => {

@@ -1,13 +1,13 @@
 // /admin/users: list with search and paging, create, edit attributes, disable, reset password,
 // reset two-step verification, group membership, web sessions (list, end all), delete. Every write carries the version it read.
 import { Router, type Request, type Response } from "express";
-import { endEverywhere } from "../../auth/index.ts";
 import type { DirectoryUser, JsonObject } from "../../directory/index.ts";
 import { isId } from "../../directory/index.ts";
 import { NotFound } from "../../errors.ts";
 import type { Services } from "../../services.ts";
 import { actorOf, writeGuards } from "../access.ts";
 import { checked, jsonObject, list, text, version } from "../forms.ts";
+import { endUserSessions } from "../end-user-sessions.ts";
 import { resetMfa } from "../mfa-reset.ts";
 import { adminPage, done, formAction, noticeOf } from "../render.ts";
 
@@ -87,7 +87,7 @@ export function userPages(s: Services): Router {
 
   r.post("/users/:id/sessions/end-all", ...write, async (req, res) => {
     const user = await load(s, String(req.params.id));
-    await endEverywhere({ sessions: s.auth.sessions, grants: s.oidc.consents, audit: s.audit }, { userId: user.id, username: user.username, actor: actorOf(res), action: "admin.user.sessions.end_all" });
+    await endUserSessions(s, user, actorOf(res));
     done(res, `/admin/users/${user.id}`, "sessionsEnded");
   });
 

@@ -11,13 +11,14 @@ import { loginMfaRoutes } from "./login-mfa.ts";
 import { loginRoutes } from "./login.ts";
 import { logoutRoutes } from "./logout.ts";
 
-export function authRouter(deps: { auth: AuthService; audit: AuditLog; directory: AppsSource; render: Render; consents?: ConsentsSource; grants: GrantRevoker }): Router {
+/** `consents`: the OIDC grants of a user, listed on the home page and revoked by "sign out everywhere" */
+export function authRouter(deps: { auth: AuthService; audit: AuditLog; directory: AppsSource; render: Render; consents: ConsentsSource & GrantRevoker }): Router {
   const r = Router();
   r.use(loginRoutes(deps.auth, deps.render));
   r.use(loginMfaRoutes(deps.auth, deps.render));
   r.use(logoutRoutes(deps.auth, deps.audit));
   r.use(accountMfaRoutes(deps.auth, deps.render));
-  r.use(accountSessionsRoutes(deps));
+  r.use(accountSessionsRoutes({ ...deps, grants: deps.consents }));
   r.use(homeRoutes(deps.directory, deps.render, deps.consents));
   return r;
 }
