@@ -25,7 +25,6 @@ import { auditEvents } from "./events.ts";
 import { countGrants } from "./grant-metrics.ts";
 import { interactionRouter } from "./interactions.ts";
 import { buildProvider } from "./provider.ts";
-
 import { ReloginMarks } from "./relogin.ts";
 
 export * from "./aws-claims.ts";

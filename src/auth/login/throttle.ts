@@ -96,7 +96,7 @@ export class LoginThrottle {
   private async lock(key: string, attempt: AccountAttempt): Promise<AccountAttempt> {
     const now = this.now();
     const { count } = await this.prisma.loginThrottle.updateMany({
-      where: { key, OR: [{ lockedUntil: null }, { lockedUntil: { lte: now } }] },
+      where: { key, ...unlocked(now) },
       data: { lockedUntil: new Date(now.getTime() + this.limits.seconds * 1000) },
     });
     if (count === 1) return { ...attempt, justLocked: true, lockedFor: this.limits.seconds };
@@ -125,7 +125,7 @@ export class LoginThrottle {
 
   /** A completed login clears the account's count — but never a lock set meanwhile by others. */
   async recordAccountSuccess(key: string): Promise<void> {
-    await this.prisma.loginThrottle.deleteMany({ where: { key, OR: [{ lockedUntil: null }, { lockedUntil: { lte: this.now() } }] } });
+    await this.prisma.loginThrottle.deleteMany({ where: { key, ...unlocked(this.now()) } });
   }
 
   /**
@@ -137,10 +137,15 @@ export class LoginThrottle {
     const now = this.now();
     const stale = new Date(now.getTime() - Math.max(this.limits.ipWindowSeconds, this.limits.seconds) * 1000);
     const { count } = await this.prisma.loginThrottle.deleteMany({
-      where: { windowStart: { lte: stale }, OR: [{ lockedUntil: null }, { lockedUntil: { lte: now } }] },
+      where: { windowStart: { lte: stale }, ...unlocked(now) },
     });
     return count;
   }
+}
+
+/** rows holding no live lock (never locked, or the lock has run out) */
+function unlocked(now: Date) {
+  return { OR: [{ lockedUntil: null }, { lockedUntil: { lte: now } }] };
 }
 
 function secondsUntil(t: Date | null, now: Date): number {
