@@ -41,7 +41,12 @@ export async function startChromiumApp(): Promise<ChromiumApp | undefined> {
 /** First line of a Chromium test: false (and skipped, or failed under CI) when there is no browser. */
 export function requireChromium(app: ChromiumApp | undefined, ctx: TestContext): app is ChromiumApp {
   if (app) return true;
+  skipForMissingChromium(ctx);
+  return false;
+}
+
+/** Skips the test on a workstation without Chromium; under CI a missing browser is a failure. */
+export function skipForMissingChromium(ctx: TestContext): void {
   if (process.env.CI) assert.fail(`chromium is required under CI (apt-get install -y chromium); not found at ${CHROMIUM}`);
   ctx.skip(`chromium not installed at ${CHROMIUM}`);
-  return false;
 }
