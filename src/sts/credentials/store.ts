@@ -1,8 +1,9 @@
 // Credential persistence and lookup.
-// - issue(): one INSERT (raw SQL: Prisma's query compiler costs more CPU than the insert) before
-//   the response is sent. The secret is sealed under the master key (AAD = the access key id),
-//   the session token is kept only as its SHA-256. With `replayKey` the same statement also
-//   claims the SAML assertion id (a CTE): both rows or neither, and a replay inserts nothing.
+// - issue(): the session is committed before the response is sent, in a batched INSERT
+//   (session-writer.ts: raw SQL, rows of concurrent requests share one statement). The secret is
+//   sealed under the master key (AAD = the access key id), the session token is kept only as its
+//   SHA-256. With `replayKey` the same statement also claims the SAML assertion id: both rows or
+//   neither, and a replay inserts nothing.
 // - lookup(): the immutable part of a credential (decrypted secret, token hash, principal,
 //   expiry) is cached per instance; what can change (per-session revocation, the role's
 //   "revoke older sessions" instant, an access key's status) is read from the database on every
@@ -12,6 +13,7 @@ import type { RawSql } from "../../db/index.ts";
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 import type { CryptoBox } from "../../keys/index.ts";
 import { newTemporaryCredential, sessionTokenHash } from "./ids.ts";
+import { SessionWriter } from "./session-writer.ts";
 import type { IssuedCredentials, NewSession, Principal, StsCredential } from "./types.ts";
 
 const CACHE_MAX = 50_000;
@@ -26,41 +28,33 @@ interface Cached {
 
 export class ReplayedAssertion extends Error {}
 
-
-const INSERT_COLUMNS = `access_key_id, secret_enc, token_hash, kind, account_id, arn, user_id, role_arn, iam_user_name, session_name,
-  source_identity, tags, transitive_tag_keys, session_policy, mfa, chained, issued_at, expires_at`;
-const INSERT_VALUES = `$1, $2, decode($3, 'hex'), $4, $5, $6, $7, $8, $9, $10,
-  $11, $12::jsonb, ARRAY(SELECT jsonb_array_elements_text($13::jsonb)), $14::jsonb, $15, $16, $17, $18`;
-const INSERT = { name: "sts_session_insert", text: `INSERT INTO sts_sessions (${INSERT_COLUMNS}) VALUES (${INSERT_VALUES})` };
-const INSERT_WITH_REPLAY = {
-  name: "sts_session_insert_replay",
-  text: `WITH claim AS (INSERT INTO sts_saml_replay (id, expires_at) VALUES ($19, $20) ON CONFLICT DO NOTHING RETURNING 1)
-  INSERT INTO sts_sessions (${INSERT_COLUMNS}) SELECT ${INSERT_VALUES} WHERE EXISTS (SELECT 1 FROM claim)`,
-};
-
 export class CredentialStore {
   readonly #cache = new Map<string, Cached>();
+  readonly #writer: SessionWriter;
 
   constructor(
     private readonly prisma: PrismaClient,
     private readonly box: CryptoBox,
     /** the session INSERT (Database.sql: a named statement on the pg pool, Prisma on PGlite) */
-    private readonly sql: RawSql,
-  ) {}
+    sql: RawSql,
+  ) {
+    this.#writer = new SessionWriter(sql);
+  }
 
   async issue(session: NewSession, opts: { replayKey?: { id: string; expiresAt: Date } } = {}): Promise<IssuedCredentials> {
     const { accessKeyId, secretAccessKey, sessionToken } = newTemporaryCredential();
     const secretEnc = this.box.seal(secretAccessKey, aad(accessKeyId));
     const hash = sessionTokenHash(sessionToken).toString("hex");
     const s = session;
-    const row = [
-      accessKeyId, secretEnc, hash, s.kind, s.accountId, s.arn, s.userId, s.roleArn ?? null, s.iamUserName ?? null, s.sessionName ?? null,
-      s.sourceIdentity ?? null, JSON.stringify(s.tags), JSON.stringify(s.transitiveTagKeys),
-      s.sessionPolicy === undefined ? null : JSON.stringify(s.sessionPolicy), s.mfa, s.chained, s.issuedAt, s.expiresAt,
-    ] as const;
     const replay = opts.replayKey;
-    const inserted = replay ? await this.sql.execute(INSERT_WITH_REPLAY, [...row, replay.id, replay.expiresAt]) : await this.sql.execute(INSERT, [...row]);
-    if (inserted !== 1) throw new ReplayedAssertion("assertion already used");
+    const written = await this.#writer.write({
+      access_key_id: accessKeyId, secret_enc: secretEnc, token_hash: hash, kind: s.kind, account_id: s.accountId, arn: s.arn,
+      user_id: s.userId, role_arn: s.roleArn ?? null, iam_user_name: s.iamUserName ?? null, session_name: s.sessionName ?? null,
+      source_identity: s.sourceIdentity ?? null, tags: s.tags, transitive_tag_keys: s.transitiveTagKeys,
+      session_policy: s.sessionPolicy ?? null, mfa: s.mfa, chained: s.chained, issued_at: s.issuedAt, expires_at: s.expiresAt,
+      replay_id: replay?.id ?? null, replay_expires_at: replay?.expiresAt ?? null,
+    });
+    if (!written) throw new ReplayedAssertion("assertion already used");
     return { accessKeyId, secretAccessKey, sessionToken, expiration: s.expiresAt };
   }
 
