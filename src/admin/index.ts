@@ -21,6 +21,7 @@ import { userPages } from "./pages/users.ts";
 export { adminApiRouter } from "./api/index.ts";
 export { computePreview, type Preview, type PreviewRequest } from "./preview.ts";
 export { roleOf, type AdminRole } from "./access.ts";
+export { deleteUser, resetPassword, setDisabled } from "./user-standing.ts";
 
 export function adminRouter(s: Services): Router {
   const pages = Router();

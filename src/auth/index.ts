@@ -8,6 +8,7 @@
 //   auth.sessions               revoke (destroyAllForUser), updateData
 //   auth.userSessions           a user's sessions for pages (opaque handles), end one
 //   endEverywhere(...)          end every session and OIDC grant of a user, audited
+//   endAccess(..., tx)          the same, unaudited, inside the caller's transaction
 import "./locals.ts";
 import type { RequestHandler } from "express";
 import type { AuthService } from "./auth-service.ts";
@@ -15,7 +16,7 @@ import { sessionMiddleware as makeSessionMiddleware } from "./session/session-mi
 
 export { AuthService, type AuthDeps } from "./auth-service.ts";
 export type { SessionUser, SessionView } from "./locals.ts";
-export { endEverywhere, type GrantRevoker, type EndedEverywhere } from "./session/end-everywhere.ts";
+export { endAccess, endEverywhere, type GrantRevoker, type EndedEverywhere } from "./session/end-everywhere.ts";
 export type { SessionSummary } from "./session/user-sessions.ts";
 export { requireUser, loginUrl } from "./session/require-user.ts";
 export { requireCsrf, csrfToken } from "./csrf/require-csrf.ts";

@@ -1,5 +1,8 @@
 // `idp users create | disable | enable | set-password`: audited directory writes as actor "cli".
-// Disabling a user or setting a password also ends their web sessions everywhere.
+// Disabling a user or setting a password also ends their web sessions and app grants everywhere,
+// as the admin pages do (admin/user-standing.ts).
+import { resetPassword, setDisabled } from "../admin/index.ts";
+import type { EndedEverywhere } from "../auth/index.ts";
 import type { Services } from "../services.ts";
 import { expectPositionals, type Parsed, UsageError } from "./args.ts";
 import { CLI_ACTOR, CliError, stdio, withServices, type Io } from "./context.ts";
@@ -25,9 +28,8 @@ export async function usersCommand(args: Parsed, io: Io = stdio): Promise<number
       const [username] = expectPositionals(tail, ["username"]);
       return withServices(async (s) => {
         const user = await findUser(s, username!);
-        await s.directory.setUserDisabled(user.id, user.version, sub === "disable", CLI_ACTOR);
-        const ended = sub === "disable" ? await s.auth.sessions.destroyAllForUser(user.id) : 0;
-        io.out(sub === "disable" ? `disabled user ${user.username}; ${ended} session(s) ended` : `enabled user ${user.username}`);
+        const { ended } = await setDisabled(s, user.id, user.version, sub === "disable", CLI_ACTOR);
+        io.out(sub === "disable" ? `disabled user ${user.username}; ${endedLine(ended)}` : `enabled user ${user.username}`);
         return 0;
       }, io);
     }
@@ -37,9 +39,8 @@ export async function usersCommand(args: Parsed, io: Io = stdio): Promise<number
       const password = await readPassword(`New password for ${username}: `);
       return withServices(async (s) => {
         const user = await findUser(s, username!);
-        await s.directory.setUserPassword(user.id, password, CLI_ACTOR);
-        const ended = await s.auth.sessions.destroyAllForUser(user.id);
-        io.out(`password set for ${user.username}; ${ended} session(s) ended`);
+        const ended = await resetPassword(s, user.id, password, CLI_ACTOR);
+        io.out(`password set for ${user.username}; ${endedLine(ended)}`);
         return 0;
       }, io);
     }
@@ -47,6 +48,8 @@ export async function usersCommand(args: Parsed, io: Io = stdio): Promise<number
       throw new UsageError(sub ? `unknown users command ${JSON.stringify(sub)}` : "missing users command (create, disable, enable, set-password)");
   }
 }
+
+const endedLine = (e: EndedEverywhere) => `${e.sessions} session(s) ended, ${e.grants} app grant(s) revoked`;
 
 async function findUser(s: Services, username: string) {
   const user = await s.directory.findUserByUsername(username);

@@ -16,7 +16,7 @@ import { appsFor, effectiveGroupsOf } from "./snapshot.ts";
 import type * as T from "./types.ts";
 import { isId, normalizeUsername, usernameProblem } from "./validation.ts";
 import * as apps from "./writes/apps.ts";
-import { checkVersion, requireId, type Outcome, type Tx } from "./writes/common.ts";
+import { checkVersion, requireId, type AlsoInTx, type Outcome, type Tx } from "./writes/common.ts";
 import * as groups from "./writes/groups.ts";
 import * as roles from "./writes/roles.ts";
 import * as users from "./writes/users.ts";
@@ -130,10 +130,10 @@ export class DirectoryService {
     return this.change("user", id, version, "directory.user.update", actor, (tx, v) => users.updateUser(tx, id, v, p));
   }
 
-  async setUserDisabled(id: string, version: number, disabled: boolean, actor: string): Promise<T.DirectoryUser> {
+  async setUserDisabled(id: string, version: number, disabled: boolean, actor: string, also?: AlsoInTx): Promise<T.DirectoryUser> {
     inputs.check("user", { disabled: typeof disabled === "boolean" ? undefined : "Choose yes or no." });
     const action = disabled ? "directory.user.disable" : "directory.user.enable";
-    return this.change("user", id, version, action, actor, (tx, v) => users.setDisabled(tx, id, v, disabled));
+    return this.change("user", id, version, action, actor, (tx, v) => users.setDisabled(tx, id, v, disabled), also);
   }
 
   async setUserGroups(id: string, version: number, groupIds: readonly string[], actor: string): Promise<T.DirectoryUser> {
@@ -142,14 +142,14 @@ export class DirectoryService {
   }
 
   /** Set (or, with null, remove) a user's password as an administrator. */
-  async setUserPassword(id: string, password: string | null, actor: string): Promise<void> {
+  async setUserPassword(id: string, password: string | null, actor: string, also?: AlsoInTx): Promise<void> {
     requireId(id, "user");
     const hash = password === null ? null : await this.opts.passwords.hash(inputs.password(password));
-    return this.write("directory.user.password", actor, (tx) => users.setPassword(tx, id, hash));
+    return this.write("directory.user.password", actor, (tx) => users.setPassword(tx, id, hash), also);
   }
 
-  async deleteUser(id: string, version: number, actor: string): Promise<void> {
-    return this.change("user", id, version, "directory.user.delete", actor, (tx, v) => users.deleteUser(tx, id, v));
+  async deleteUser(id: string, version: number, actor: string, also?: AlsoInTx): Promise<void> {
+    return this.change("user", id, version, "directory.user.delete", actor, (tx, v) => users.deleteUser(tx, id, v), also);
   }
 
   // ---------------------------------------------------------------- groups
@@ -245,13 +245,13 @@ export class DirectoryService {
   // ---------------------------------------------------------------- write machinery
 
   /** A write to an existing, versioned entry: unknown ids are NotFound before any transaction. */
-  private async change<R>(what: string, id: string, version: number, action: string, actor: string, fn: (tx: Tx, version: number) => Promise<Outcome<R>>): Promise<R> {
+  private async change<R>(what: string, id: string, version: number, action: string, actor: string, fn: (tx: Tx, version: number) => Promise<Outcome<R>>, also?: AlsoInTx): Promise<R> {
     requireId(id, what);
     const v = checkVersion(version);
-    return this.write(action, actor, (tx) => fn(tx, v));
+    return this.write(action, actor, (tx) => fn(tx, v), also);
   }
 
-  private async write<R>(action: string, actor: string, fn: (tx: Tx) => Promise<Outcome<R>>): Promise<R> {
+  private async write<R>(action: string, actor: string, fn: (tx: Tx) => Promise<Outcome<R>>, also?: AlsoInTx): Promise<R> {
     let outcome: Outcome<R>;
     try {
       outcome = await this.prisma.$transaction(
@@ -262,10 +262,11 @@ export class DirectoryService {
             INSERT INTO directory_version (id, version) VALUES (1, 1)
             ON CONFLICT (id) DO UPDATE SET version = directory_version.version + 1
             RETURNING version`;
+          const extra = also ? await also(tx) : undefined;
           const out = await fn(tx);
           // delivered at commit, to every instance (this one included)
           await tx.$executeRaw`SELECT pg_notify(${DIRECTORY_CHANNEL}, ${String(row!.version)})`;
-          await this.opts.audit.record({ actor, action, target: out.target, outcome: "success", details: out.details }, tx);
+          await this.opts.audit.record({ actor, action, target: out.target, outcome: "success", details: extra ? { ...out.details, ...extra } : out.details }, tx);
           return out;
         },
         { maxWait: 10_000, timeout: 20_000 },

@@ -13,9 +13,13 @@ const LIVE = "(expires_at IS NULL OR expires_at > now())";
 
 /** Marks a code or refresh token used, unless something already did: at most one caller gets a row. */
 const CONSUME = "UPDATE oidc_artifacts SET consumed = now() WHERE model = $1 AND id = $2 AND consumed IS NULL";
-/** Every artifact of the grant the given one belongs to, the Grant itself included. */
-const REVOKE_GRANT_OF = `WITH g AS (SELECT grant_id FROM oidc_artifacts WHERE model = $1 AND id = $2 AND grant_id IS NOT NULL)
-  DELETE FROM oidc_artifacts WHERE grant_id IN (SELECT grant_id FROM g) OR (model = 'Grant' AND id IN (SELECT grant_id FROM g))`;
+/**
+ * Every artifact of the grant the given one belongs to, the Grant itself included; answers the id of
+ * the Grant row it deleted (none when another loser of the same race got there first).
+ */
+const REVOKE_GRANT_OF = `WITH g AS (SELECT grant_id FROM oidc_artifacts WHERE model = $1 AND id = $2 AND grant_id IS NOT NULL),
+  d AS (DELETE FROM oidc_artifacts WHERE grant_id IN (SELECT grant_id FROM g) OR (model = 'Grant' AND id IN (SELECT grant_id FROM g)) RETURNING model, id)
+  SELECT id FROM d WHERE model = 'Grant'`;
 /** the provider's own answer to a reused one, per model */
 const REUSED: Record<string, () => Error> = {
   AuthorizationCode: () => new errors.InvalidGrant("authorization code already consumed"),
@@ -36,7 +40,11 @@ interface Row {
   consumed: Date | null;
 }
 
-export function adapterFactory(sql: RawSql, clients: ClientSource): new (name: string) => Adapter {
+/**
+ * `onRaceRevoked` hears of each grant consume() revokes for a lost race, so it is audited like the
+ * grants the provider revokes itself (events.ts grantRevokedByAdapter).
+ */
+export function adapterFactory(sql: RawSql, clients: ClientSource, onRaceRevoked: (grantId: string) => void = () => {}): new (name: string) => Adapter {
   const batcher = new UpsertBatcher(sql);
   return class SqlAdapter implements Adapter {
     constructor(readonly name: string) {}
@@ -78,11 +86,13 @@ export function adapterFactory(sql: RawSql, clients: ClientSource): new (name: s
      * The provider reads a code or refresh token, sees it unused, then consumes it: two concurrent
      * redemptions both pass that read. Only the UPDATE that flips `consumed` wins; the loser is a
      * replay and is answered as the provider answers a sequential one (RFC 6749 §4.1.2): the grant
-     * is revoked, the winner's tokens with it, and the token endpoint says invalid_grant.
+     * is revoked, the winner's tokens with it, and the token endpoint says invalid_grant. The winner
+     * (every ordinary request) pays one UPDATE; only the loser's path learns and reports the grant.
      */
     async consume(id: string): Promise<void> {
       if ((await sql.execute(CONSUME, [this.name, id])) === 1) return;
-      await sql.execute(REVOKE_GRANT_OF, [this.name, id]);
+      const [revoked] = await sql.query<{ id: string }>(REVOKE_GRANT_OF, [this.name, id]);
+      if (revoked) onRaceRevoked(revoked.id);
       throw (REUSED[this.name] ?? (() => new errors.InvalidGrant("grant already used")))();
     }
 

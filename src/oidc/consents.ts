@@ -48,14 +48,15 @@ export class ConsentStore {
   /**
    * Deletes every grant of the account and everything issued under them ("sign out everywhere"):
    * refresh tokens and opaque access tokens stop working at once. Returns how many grants went.
+   * With `tx`, inside the caller's transaction (an admin action revokes together with its change).
    */
-  async revokeAll(accountId: string): Promise<number> {
-    return this.deleteGrants(Prisma.sql`account_id = ${accountId}`);
+  async revokeAll(accountId: string, tx?: Prisma.TransactionClient): Promise<number> {
+    return this.deleteGrants(Prisma.sql`account_id = ${accountId}`, tx);
   }
 
   /** The Grant rows matching `where` and every token issued under them, in one statement: a grant's tokens go with it or not at all. */
-  private async deleteGrants(where: Prisma.Sql): Promise<number> {
-    const rows = await this.prisma.$queryRaw<{ grants: number }[]>`
+  private async deleteGrants(where: Prisma.Sql, db: Prisma.TransactionClient = this.prisma): Promise<number> {
+    const rows = await db.$queryRaw<{ grants: number }[]>`
       WITH g AS (DELETE FROM oidc_artifacts WHERE model = 'Grant' AND ${where} RETURNING id),
            t AS (DELETE FROM oidc_artifacts WHERE grant_id IN (SELECT id FROM g))
       SELECT count(*)::int AS grants FROM g`;

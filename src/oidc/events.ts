@@ -1,7 +1,8 @@
 // Every OAuth/OIDC error the provider answers is audited (never thrown past it: the provider turns
 // exceptions into protocol errors itself). Successful user-bound grants are audited too; the
 // high-volume client-credentials and refresh grants are not, their tokens are the record.
-import type { KoaContextWithOIDC, Provider } from "oidc-provider";
+import type { KoaContextWithOIDC, Provider as ProviderType } from "oidc-provider";
+import Provider from "oidc-provider";
 import type { AuditLog } from "../audit/index.ts";
 import type { Logger } from "../http/index.ts";
 
@@ -19,7 +20,7 @@ const ERROR_EVENTS = [
   "backchannel.error",
 ] as const;
 
-export function auditEvents(provider: Provider, audit: AuditLog, logger: Logger): void {
+export function auditEvents(provider: ProviderType, audit: AuditLog, logger: Logger): void {
   const record = (e: Parameters<AuditLog["record"]>[0]) => void audit.record(e).catch((err) => logger.warn({ err }, "audit write failed"));
   for (const event of ERROR_EVENTS) {
     (provider as unknown as NodeJS.EventEmitter).on(event, (ctx: KoaContextWithOIDC, err: Error & { error?: string; error_description?: string; status?: number }) => {
@@ -46,6 +47,18 @@ export function auditEvents(provider: Provider, audit: AuditLog, logger: Logger)
   provider.on("grant.revoked", (ctx: KoaContextWithOIDC, grantId: string) => {
     record({ action: "oidc.grant.revoke", outcome: "success", actor: clientOf(ctx) ?? "anonymous", target: grantId, sourceIp: ctx.ip, requestId: requestIdOf(ctx), details: { route: ctx.oidc?.route } });
   });
+}
+
+/**
+ * The adapter revokes a grant itself when two token requests race for one code or refresh token
+ * (adapter.ts consume). The provider emits grant.revoked for the replays it catches
+ * (lib/helpers/revoke.js); this emits the same for the race loser, with the loser's token request as
+ * context (Provider.ctx: the provider runs each request in an AsyncLocalStorage), so the listener
+ * above audits both alike as oidc.grant.revoke.
+ */
+export function grantRevokedByAdapter(grantId: string): void {
+  const ctx = (Provider as unknown as { ctx?: KoaContextWithOIDC }).ctx;
+  ctx?.oidc.provider.emit("grant.revoked", ctx, grantId);
 }
 
 /** machine endpoints run without the async request context: the id is on the response */

@@ -21,7 +21,7 @@ import { ClientSource } from "./clients.ts";
 import { ConsentStore, consentRouter } from "./consents.ts";
 import { ROUTES } from "./constants.ts";
 import { DEVICE_POLL_INTERVAL, DevicePollLimiter } from "./device-poll.ts";
-import { auditEvents } from "./events.ts";
+import { auditEvents, grantRevokedByAdapter } from "./events.ts";
 import { countGrants } from "./grant-metrics.ts";
 import { interactionRouter } from "./interactions.ts";
 import { buildProvider } from "./provider.ts";
@@ -145,7 +145,7 @@ export class OidcService {
         config: d.config,
         directory: d.directory,
         render: d.render,
-        adapter: adapterFactory(this.#sql, this.clients),
+        adapter: adapterFactory(this.#sql, this.clients, grantRevokedByAdapter),
         findAccount: accountFinder(d.directory, d.config.baseUrl),
         cookieKeys: d.cookieKeys,
         rememberedGrant: (accountId, clientId) => this.consents.grantIdFor(accountId, clientId),

@@ -1,9 +1,11 @@
-// /api/admin users and groups.
+// /api/admin users and groups. Disable, password reset, two-step reset and delete also end the
+// user's sessions and app grants (user-standing.ts).
 import { Router } from "express";
 import { NotFound } from "../../errors.ts";
 import type { Services } from "../../services.ts";
 import { actorOf } from "../access.ts";
 import { resetMfa } from "../mfa-reset.ts";
+import { deleteUser, resetPassword, setDisabled } from "../user-standing.ts";
 import { body, param, versionOf } from "./http.ts";
 
 const num = (v: unknown) => (typeof v === "string" && /^\d{1,9}$/.test(v) ? Number(v) : undefined);
@@ -31,16 +33,12 @@ export function directoryApi(s: Services): Router {
     res.json(await d.setUserGroups(param(req, "id"), versionOf(req), body(req).groupIds, actorOf(res)));
   });
   r.put("/users/:id/disabled", async (req, res) => {
-    const disabled = body(req).disabled;
-    const user = await d.setUserDisabled(param(req, "id"), versionOf(req), disabled, actorOf(res));
-    if (disabled === true) await s.auth.sessions.destroyAllForUser(user.id);
-    res.json(user);
+    res.json((await setDisabled(s, param(req, "id"), versionOf(req), body(req).disabled, actorOf(res))).user);
   });
   r.put("/users/:id/password", async (req, res) => {
     const id = param(req, "id");
     await d.getUser(id);
-    await d.setUserPassword(id, body(req).password ?? undefined, actorOf(res));
-    await s.auth.sessions.destroyAllForUser(id);
+    await resetPassword(s, id, body(req).password ?? undefined, actorOf(res));
     res.status(204).end();
   });
   r.delete("/users/:id/mfa", async (req, res) => {
@@ -49,7 +47,7 @@ export function directoryApi(s: Services): Router {
     res.status(204).end();
   });
   r.delete("/users/:id", async (req, res) => {
-    await d.deleteUser(param(req, "id"), versionOf(req), actorOf(res));
+    await deleteUser(s, param(req, "id"), versionOf(req), actorOf(res));
     res.status(204).end();
   });
 

@@ -1,5 +1,6 @@
 // /admin/users: list with search and paging, create, edit attributes, disable, reset password,
 // reset two-step verification, group membership, web sessions (list, end all), delete. Every write carries the version it read.
+// Disable, password reset, two-step reset and delete also end the user's sessions and app grants (user-standing.ts).
 import { Router, type Request, type Response } from "express";
 import type { DirectoryUser, JsonObject } from "../../directory/index.ts";
 import { isId } from "../../directory/index.ts";
@@ -9,6 +10,7 @@ import { actorOf, writeGuards } from "../access.ts";
 import { checked, jsonObject, list, text, version } from "../forms.ts";
 import { endUserSessions } from "../end-user-sessions.ts";
 import { resetMfa } from "../mfa-reset.ts";
+import { deleteUser, resetPassword, setDisabled } from "../user-standing.ts";
 import { adminPage, done, formAction, noticeOf } from "../render.ts";
 
 const PAGE_SIZE = 25;
@@ -65,16 +67,14 @@ export function userPages(s: Services): Router {
   r.post("/users/:id/disabled", ...write, async (req, res) => {
     const disable = checked(req, "disabled");
     await formAction(res, async () => {
-      await s.directory.setUserDisabled(String(req.params.id), version(req), disable, actorOf(res));
-      if (disable) await s.auth.sessions.destroyAllForUser(String(req.params.id));
+      await setDisabled(s, String(req.params.id), version(req), disable, actorOf(res));
       done(res, `/admin/users/${req.params.id}`, disable ? "disabled" : "enabled");
     }, (status, e) => userPage(req, res, e, status));
   });
 
   r.post("/users/:id/password", ...write, async (req, res) => {
     await formAction(res, async () => {
-      await s.directory.setUserPassword(String(req.params.id), text(req, "password"), actorOf(res));
-      await s.auth.sessions.destroyAllForUser(String(req.params.id));
+      await resetPassword(s, String(req.params.id), text(req, "password"), actorOf(res));
       done(res, `/admin/users/${req.params.id}`, "password");
     }, (status, e) => userPage(req, res, e, status));
   });
@@ -100,7 +100,7 @@ export function userPages(s: Services): Router {
 
   r.post("/users/:id/delete", ...write, async (req, res) => {
     await formAction(res, async () => {
-      await s.directory.deleteUser(String(req.params.id), version(req), actorOf(res));
+      await deleteUser(s, String(req.params.id), version(req), actorOf(res));
       done(res, "/admin/users", "deleted");
     }, (status, e) => userPage(req, res, e, status));
   });

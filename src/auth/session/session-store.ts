@@ -130,9 +130,9 @@ export class SessionStore {
     await this.prisma.webSession.deleteMany({ where: { idHash } });
   }
 
-  /** Sign a user out everywhere (password reset, admin revocation, account disabled). */
-  async destroyAllForUser(userId: string): Promise<number> {
-    return (await this.prisma.webSession.deleteMany({ where: { userId } })).count;
+  /** Sign a user out everywhere (password reset, admin revocation, account disabled); with `tx`, inside the caller's transaction. */
+  async destroyAllForUser(userId: string, tx: Prisma.TransactionClient = this.prisma): Promise<number> {
+    return (await tx.webSession.deleteMany({ where: { userId } })).count;
   }
 
   /** End a user's other sessions (a new second factor: they were authenticated without it). */

@@ -14,6 +14,13 @@ export interface Outcome<T> {
   details?: Record<string, unknown>;
 }
 
+/**
+ * More work for a write's own transaction, from outside the directory (admin/user-standing.ts ends
+ * the user's sessions and grants with a password reset, disable or delete). It runs before the
+ * write, while the rows it touches still exist, and what it returns joins the audit event's details.
+ */
+export type AlsoInTx = (tx: Tx) => Promise<Record<string, unknown>>;
+
 /** Optimistic concurrency: the caller sends the version it read; a mismatch writes nothing. */
 export function checkVersion(version: unknown): number {
   if (typeof version !== "number" || !Number.isInteger(version) || version < 1) {

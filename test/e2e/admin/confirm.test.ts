@@ -38,7 +38,7 @@ describe("admin confirmation steps in Chromium", () => {
     await page.keyboard.press("Enter");
     await submit.waitFor({ state: "visible" });
     assert.equal(await consequence.isVisible(), true);
-    assert.match(await consequence.innerText(), /signed out of this gateway at once; .* STS credentials already issued to them last until they expire\.$/);
+    assert.match(await consequence.innerText(), /signed out of this gateway at once, and every app grant is revoked with its refresh and access tokens; STS credentials already issued to them last until they expire\.$/);
     await ui.shot(page, "confirm-user");
 
     await submit.click();

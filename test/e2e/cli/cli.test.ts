@@ -171,7 +171,7 @@ for (const backend of testBackends()) {
     it("idp users disable; an unknown user is one clear line", async () => {
       const r = await runIdp(["users", "disable", "dana"], env);
       assert.equal(r.code, 0, r.stderr);
-      assert.match(r.stdout, /disabled user dana/);
+      assert.match(r.stdout, /disabled user dana; 0 session\(s\) ended, 0 app grant\(s\) revoked/);
       await inspect(async (db) => assert.equal((await db.prisma.user.findUniqueOrThrow({ where: { username: "dana" } })).disabled, true));
       const missing = await runIdp(["users", "disable", "nobody"], env);
       assert.equal(missing.code, 1);

@@ -104,5 +104,38 @@ for (const backend of testBackends()) {
       const next = await refreshRaw(won.body.refresh_token);
       assert.equal(next.body.error, "invalid_grant");
     });
+
+    // Which path a racer takes is timing; here a row lock makes both requests read the token as
+    // unused and wait at the adapter's consume(), so the loser is caught there, not by the provider.
+    test("a refresh race lost in the adapter is audited like any grant revocation (oidc.grant.revoke), once", { skip: backend !== "postgres" && "needs a second connection holding a row lock (PostgreSQL)" }, async () => {
+      const { tokens } = await codeFlow(app);
+      const rt = tokens.refresh_token!;
+      const holder = await app.t.services.db.pool!.connect();
+      let racing: Promise<Awaited<ReturnType<typeof refreshRaw>>[]>;
+      let grantId: string;
+      try {
+        await holder.query("BEGIN");
+        grantId = (await holder.query("SELECT grant_id FROM oidc_artifacts WHERE model = 'RefreshToken' AND id = $1 FOR UPDATE", [rt])).rows[0].grant_id;
+        racing = Promise.all([refreshRaw(rt).then((r) => r), refreshRaw(rt).then((r) => r)]); // then() sends them now
+        const waiting = async () =>
+          // another connection: inside a transaction pg_stat_activity is a snapshot that never changes
+          (await app.t.services.db.pool!.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'UPDATE oidc_artifacts SET consumed%'")).rows[0].n;
+        for (let i = 0; (await waiting()) < 2; i++) {
+          assert.ok(i < 200, "both token requests should be waiting at consume()");
+          await new Promise((r) => setTimeout(r, 25));
+        }
+        await holder.query("COMMIT");
+      } finally {
+        await holder.query("ROLLBACK"); // a no-op after COMMIT; never hand the pool an open transaction
+        holder.release();
+      }
+      oneWinner(await racing);
+      const revocations = async () => (await app.t.services.audit.query({ action: "oidc.grant.revoke", limit: 1000 })).filter((e) => e.target === grantId);
+      for (let i = 0; i < 40 && (await revocations()).length === 0; i++) await new Promise((r) => setTimeout(r, 25)); // audited after the answer
+      const events = await revocations();
+      assert.equal(events.length, 1);
+      assert.equal(events[0]!.actor, "mobile-app");
+      assert.deepEqual(events[0]!.details, { route: "token" });
+    });
   });
 }
