@@ -107,7 +107,8 @@ for (const backend of testBackends()) {
 
     // Which path a racer takes is timing; here a row lock makes both requests read the token as
     // unused and wait at the adapter's consume(), so the loser is caught there, not by the provider.
-    test("a refresh race lost in the adapter is audited like any grant revocation (oidc.grant.revoke), once", { skip: backend !== "postgres" && "needs a second connection holding a row lock (PostgreSQL)" }, async () => {
+    // PostgreSQL only: it needs a second connection holding a row lock (PGlite has one connection)
+    if (backend === "postgres") test("a refresh race lost in the adapter is audited like any grant revocation (oidc.grant.revoke), once", async () => {
       const { tokens } = await codeFlow(app);
       const rt = tokens.refresh_token!;
       const holder = await app.t.services.db.pool!.connect();
