@@ -2,7 +2,7 @@
 //   1. client IP over its failure budget → 429 (before any password work; not counted again)
 //   2. account locked → 423, even for the right password (not verified at all)
 //   3. the attempt is counted against the account before it is checked (throttle.ts: concurrent
-//      guesses cannot all slip past step 2); one too many in flight locks the account → 423
+//      guesses cannot all slip past step 2); beyond the threshold's worth in flight → 429, uncounted
 //   4. password (credentials.ts); a failure stays counted and also counts for the IP, a success
 //      clears the account's count
 //   5. second factor when enrolled; a wrong code counts toward the same account lockout
@@ -15,7 +15,7 @@ import type { Metrics } from "../../http/index.ts";
 import type { MfaMethod, MfaPurpose, MfaService } from "../mfa/mfa-service.ts";
 import { Credentials, type CredentialUser, type FailureReason } from "./credentials.ts";
 import { ipKey } from "./ip-key.ts";
-import { accountKey, type AccountAttempt, type LoginThrottle, type ThrottleLimits } from "./throttle.ts";
+import { accountKey, type LoginThrottle, type ThrottleLimits } from "./throttle.ts";
 
 export type PasswordStep = { ok: true; user: CredentialUser } | { ok: false };
 
@@ -41,10 +41,10 @@ export class LoginService {
 
   async password(username: string, password: string, ip: string | undefined): Promise<PasswordStep> {
     const keys = { account: accountKey(username), ip: ipKey(ip) };
-    const attempt = await this.admit(keys, username);
+    const place = await this.admit(keys, username);
     const result = await this.deps.credentials.verify(username, password);
     if (!result.ok) {
-      await this.fail(keys, attempt, username, "login.failure", result.reason);
+      await this.fail(keys, place, username, "login.failure", result.reason);
       return { ok: false };
     }
     if (result.user.totpEnabled) await this.deps.throttle.releaseAttempt(keys.account);
@@ -55,14 +55,14 @@ export class LoginService {
   /** A second-factor code (TOTP or recovery code) for `purpose`; null when it was wrong. */
   async secondFactor(account: Account, code: string, ip: string | undefined, purpose: MfaPurpose): Promise<MfaMethod | null> {
     const keys = { account: accountKey(account.username), ip: ipKey(ip) };
-    const attempt = await this.admit(keys, account.username);
+    const place = await this.admit(keys, account.username);
     const check = await this.deps.mfa.check(account, code, purpose);
     if (!check.ok && check.reason === "not_enrolled") {
       await this.deps.throttle.releaseAttempt(keys.account); // nothing to guess
       return null;
     }
     if (!check.ok) {
-      await this.fail(keys, attempt, account.username, purpose === "login" ? "login.failure" : null, `mfa_${check.reason}`);
+      await this.fail(keys, place, account.username, purpose === "login" ? "login.failure" : null, `mfa_${check.reason}`);
       return null;
     }
     if (purpose === "login") await this.succeed(keys, account, { amr: ["pwd", "otp"], mfa: check.method });
@@ -75,8 +75,8 @@ export class LoginService {
     return this.deps.prisma.user.findUnique({ where: { id: userId }, select: { id: true, username: true } });
   }
 
-  /** Steps 1–3: refuses a throttled attempt, or counts it against the account and lets it through. */
-  private async admit(keys: { account: string; ip: string }, username: string): Promise<AccountAttempt> {
+  /** Steps 1–3: refuses a throttled attempt, or counts it against the account and lets it through (its place in the count). */
+  private async admit(keys: { account: string; ip: string }, username: string): Promise<number> {
     const { throttle } = this.deps;
     const { ipWait, lockWait } = await throttle.check(keys);
     if (ipWait > 0) {
@@ -85,24 +85,26 @@ export class LoginService {
       this.deps.metrics.logins.inc({ outcome: "rate_limited" });
       throw new RateLimited(`Too many failed sign-in attempts from your network. Try again in ${humanDuration(ipWait)}.`, ipWait);
     }
-    const attempt = lockWait > 0 ? undefined : await throttle.reserveAttempt(keys.account);
-    if (attempt && attempt.lockedFor === 0) return attempt;
+    const attempt = lockWait > 0 ? { reserved: false as const, lockedFor: lockWait } : await throttle.reserveAttempt(keys.account);
+    if (attempt.reserved) return attempt.failures;
+    if (attempt.lockedFor === 0) {
+      // not a failure, so neither audited nor counted: the attempts in flight decide the lock
+      this.deps.metrics.logins.inc({ outcome: "rate_limited" });
+      throw new RateLimited("Too many sign-in attempts for this account at once. Try again in a moment.", 1);
+    }
     await this.ipFailure(keys.ip);
-    if (attempt?.justLocked) await this.lockedOut(username, attempt, "concurrent_attempts");
     await this.outcome("locked", "login.failure", username, { reason: "locked" });
-    throw lockedError(attempt?.lockedFor ?? lockWait);
+    throw lockedError(attempt.lockedFor);
   }
 
-  private async fail(keys: { account: string; ip: string }, reserved: AccountAttempt, username: string, action: string | null, reason: FailureReason | string): Promise<void> {
-    const account = await this.deps.throttle.settleFailure(keys.account, reserved);
+  private async fail(keys: { account: string; ip: string }, place: number, username: string, action: string | null, reason: FailureReason | string): Promise<void> {
+    const account = await this.deps.throttle.settleFailure(keys.account, place);
     await this.ipFailure(keys.ip);
     if (action) await this.outcome("failure", action, username, { reason });
-    if (account.justLocked) await this.lockedOut(username, account, "failures");
+    if (account.justLocked) {
+      await this.deps.audit.record({ action: "login.lockout", outcome: "denied", target: username.slice(0, 256), details: { failures: place } });
+    }
     if (account.lockedFor > 0) throw lockedError(account.lockedFor);
-  }
-
-  private async lockedOut(username: string, attempt: AccountAttempt, cause: "failures" | "concurrent_attempts"): Promise<void> {
-    await this.deps.audit.record({ action: "login.lockout", outcome: "denied", target: username.slice(0, 256), details: { failures: attempt.failures, cause } });
   }
 
   private async ipFailure(key: string): Promise<void> {

@@ -11,7 +11,9 @@
 // An attempt on an account is counted *before* its password or code is checked (reserveAttempt)
 // and uncounted when it turns out right: otherwise a burst of concurrent guesses would all pass
 // the lock check before the first of them was counted, and one burst would buy as many guesses
-// as it has requests. More attempts in flight than the threshold allows lock the account at once.
+// as it has requests. Attempts beyond the threshold while others are in flight are refused
+// unchecked and not counted: they are not failures, so they lock nothing (a person signing in
+// from several tabs at once is not an attacker), and they buy no guesses either.
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 
 export interface ThrottleLimits {
@@ -21,9 +23,14 @@ export interface ThrottleLimits {
   ipWindowSeconds: number;
 }
 
-export interface AccountAttempt {
-  /** the account's count with this attempt in it: its place in the sequence of failures */
-  failures: number;
+/** An attempt counted against the account before its check, or refused unchecked. */
+export type Reservation =
+  /** `failures`: the account's count with this attempt in it, its place in the sequence of failures */
+  | { reserved: true; failures: number }
+  /** lockedFor > 0: the account is locked for that many seconds; 0: the threshold's worth of attempts are in flight */
+  | { reserved: false; lockedFor: number };
+
+export interface Settled {
   /** this call is the one that locked the account (exactly one concurrent caller sees it) */
   justLocked: boolean;
   /** seconds the account stays locked from now (0 = not locked) */
@@ -65,43 +72,44 @@ export class LoginThrottle {
   }
 
   /**
-   * Counts an attempt on the account as a failure before it is checked. An expired lock starts a
-   * fresh count; a live lock (set meanwhile by a concurrent attempt) is not extended. An attempt
-   * beyond the threshold locks the account: lockedFor > 0 means "refuse it unchecked".
+   * Counts an attempt on the account as a failure before it is checked, unless the account is
+   * locked or the count already holds `threshold` attempts (failed or in flight): then nothing is
+   * counted and the attempt is refused. An expired lock starts a fresh count.
    */
-  async reserveAttempt(key: string): Promise<AccountAttempt> {
+  async reserveAttempt(key: string): Promise<Reservation> {
     const now = this.now();
-    const rows = await this.prisma.$queryRaw<{ failures: number; locked_until: Date | null }[]>`
+    const rows = await this.prisma.$queryRaw<{ failures: number }[]>`
       INSERT INTO login_throttles AS t (key, failures, window_start)
       VALUES (${key}, 1, ${now}::timestamptz)
       ON CONFLICT (key) DO UPDATE SET
         failures = CASE WHEN t.locked_until <= ${now}::timestamptz THEN 1 ELSE t.failures + 1 END,
         window_start = CASE WHEN t.locked_until <= ${now}::timestamptz THEN ${now}::timestamptz ELSE t.window_start END,
         locked_until = CASE WHEN t.locked_until <= ${now}::timestamptz THEN NULL ELSE t.locked_until END
-      RETURNING failures, locked_until`;
-    const row = rows[0]!;
-    const attempt = { failures: Number(row.failures), justLocked: false, lockedFor: secondsUntil(row.locked_until ? new Date(row.locked_until) : null, now) };
-    return attempt.lockedFor === 0 && attempt.failures > this.limits.threshold ? this.lock(key, attempt) : attempt;
+      WHERE t.locked_until <= ${now}::timestamptz OR (t.locked_until IS NULL AND t.failures < ${this.limits.threshold})
+      RETURNING failures`;
+    if (rows[0]) return { reserved: true, failures: Number(rows[0].failures) };
+    const row = await this.prisma.loginThrottle.findUnique({ where: { key }, select: { lockedUntil: true } });
+    return { reserved: false, lockedFor: secondsUntil(row?.lockedUntil ?? null, now) };
   }
 
   /**
    * The reserved attempt failed: it stays counted, and when its place in the count reaches the
    * threshold it locks the account (unless a concurrent attempt already did).
    */
-  async settleFailure(key: string, attempt: AccountAttempt): Promise<AccountAttempt> {
-    return attempt.failures < this.limits.threshold ? attempt : this.lock(key, attempt);
+  async settleFailure(key: string, failures: number): Promise<Settled> {
+    return failures < this.limits.threshold ? { justLocked: false, lockedFor: 0 } : this.lock(key);
   }
 
   /** Locks the account unless it is locked; of concurrent callers exactly one sees justLocked. */
-  private async lock(key: string, attempt: AccountAttempt): Promise<AccountAttempt> {
+  private async lock(key: string): Promise<Settled> {
     const now = this.now();
     const { count } = await this.prisma.loginThrottle.updateMany({
       where: { key, ...unlocked(now) },
       data: { lockedUntil: new Date(now.getTime() + this.limits.seconds * 1000) },
     });
-    if (count === 1) return { ...attempt, justLocked: true, lockedFor: this.limits.seconds };
+    if (count === 1) return { justLocked: true, lockedFor: this.limits.seconds };
     const row = await this.prisma.loginThrottle.findUnique({ where: { key }, select: { lockedUntil: true } });
-    return { ...attempt, justLocked: false, lockedFor: secondsUntil(row?.lockedUntil ?? null, now) };
+    return { justLocked: false, lockedFor: secondsUntil(row?.lockedUntil ?? null, now) };
   }
 
   /** The reserved attempt was a right password still waiting for its second factor: it neither counts nor clears. */

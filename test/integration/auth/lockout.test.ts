@@ -171,11 +171,33 @@ for (const backend of testBackends()) {
       const checked = (await auditActions(t, "login.failure")).filter((e) => e.target === "bob" && (e.details as { reason: string }).reason !== "locked");
       assert.ok(checked.length <= THRESHOLD, `${checked.length} passwords were checked; statuses ${statuses.join(",")}`);
       assert.equal(statuses.filter((s) => s === 303).length, 0, `statuses ${statuses.join(",")}`);
-      assert.ok(statuses.every((s) => s === 401 || s === 423), `statuses ${statuses.join(",")}`);
+      assert.ok(statuses.every((s) => s === 401 || s === 423 || s === 429), `statuses ${statuses.join(",")}`);
       assert.ok((await t.services.db.prisma.loginThrottle.findUnique({ where: { key: "user:bob" } }))!.lockedUntil);
       const lockouts = (await auditActions(t, "login.lockout")).filter((e) => e.target === "bob");
       assert.equal(lockouts.length, 1, JSON.stringify(lockouts.map((e) => e.details)));
       assert.equal((await attempt(t.request, "bob", DEMO_PASSWORD, { "X-Forwarded-For": "192.0.2.78" })).status, 423);
+    });
+
+    test("parallel sign-ins with the right password never lock the account", async () => {
+      const forms = await Promise.all(
+        Array.from({ length: 12 }, async () => {
+          const b = new Browser(t.request);
+          const page = await b.get("/login");
+          return { b, csrf: /name="_csrf" value="([^"]+)"/.exec(page.text)![1]! };
+        }),
+      );
+      const results = await Promise.all(forms.map(({ b, csrf }) => b.post("/login", { _csrf: csrf, username: "alice", password: DEMO_PASSWORD }, { "X-Forwarded-For": "192.0.2.79" })));
+      const statuses = results.map((r) => r.status);
+      assert.ok(statuses.includes(303), `statuses ${statuses.join(",")}`);
+      assert.ok(statuses.every((s) => s === 303 || s === 429), `only sign-ins and "try again in a moment": ${statuses.join(",")}`);
+      const refused = results.find((r) => r.status === 429);
+      if (refused) {
+        assert.match(refused.text, /at once/);
+        assert.equal(refused.headers["retry-after"], "1");
+      }
+      assert.equal((await t.services.db.prisma.loginThrottle.findUnique({ where: { key: "user:alice" } }))?.lockedUntil ?? null, null);
+      assert.equal((await auditActions(t, "login.lockout")).filter((e) => e.target === "alice").length, 0);
+      assert.equal((await attempt(t.request, "alice", DEMO_PASSWORD, { "X-Forwarded-For": "192.0.2.79" })).status, 303);
     });
   });
 }
