@@ -10,6 +10,17 @@ async function attempt(request: Requester, username: string, password: string, h
   return new Browser(request).submit("/login", "/login", { username, password }, headers);
 }
 
+/** `n` sign-in pages opened first (each a new visitor with its CSRF token), so that the POSTs can go at once */
+function loginForms(requests: Requester[], n: number) {
+  return Promise.all(
+    Array.from({ length: n }, async (_, i) => {
+      const b = new Browser(requests[i % requests.length]!);
+      const page = await b.get("/login");
+      return { b, csrf: /name="_csrf" value="([^"]+)"/.exec(page.text)![1]! };
+    }),
+  );
+}
+
 for (const backend of testBackends()) {
   describe(`account lockout (${backend})`, () => {
     let t: TestApp;
@@ -124,13 +135,7 @@ for (const backend of testBackends()) {
       try {
         const requests = [t.request, other?.request ?? t.request];
         // pages (and their CSRF tokens) first, then all the POSTs at once
-        const forms = await Promise.all(
-          Array.from({ length: 24 }, async (_, i) => {
-            const b = new Browser(requests[i % 2]!);
-            const page = await b.get("/login");
-            return { b, csrf: /name="_csrf" value="([^"]+)"/.exec(page.text)![1]! };
-          }),
-        );
+        const forms = await loginForms(requests, 24);
         const results = await Promise.all(forms.map(({ b, csrf }) => b.post("/login", { _csrf: csrf, username: "bob", password: "wrong" }, { "X-Forwarded-For": "192.0.2.99" })));
         const statuses = results.map((r) => r.status).sort();
         assert.deepEqual(statuses, [...Array(23).fill(401), 423], "the 24th failure, and only it, locks");
@@ -157,13 +162,7 @@ for (const backend of testBackends()) {
     after(() => t.close());
 
     test("buys no more password checks than the lockout threshold, and locks the account", async () => {
-      const forms = await Promise.all(
-        Array.from({ length: 16 }, async () => {
-          const b = new Browser(t.request);
-          const page = await b.get("/login");
-          return { b, csrf: /name="_csrf" value="([^"]+)"/.exec(page.text)![1]! };
-        }),
-      );
+      const forms = await loginForms([t.request], 16);
       // the right password rides at the end of the burst: it must not get through either
       const guesses = forms.map((_, i) => (i === forms.length - 1 ? DEMO_PASSWORD : `guess-${i}`));
       const results = await Promise.all(forms.map(({ b, csrf }, i) => b.post("/login", { _csrf: csrf, username: "bob", password: guesses[i]! }, { "X-Forwarded-For": "192.0.2.77" })));
@@ -179,25 +178,27 @@ for (const backend of testBackends()) {
     });
 
     test("parallel sign-ins with the right password never lock the account", async () => {
-      const forms = await Promise.all(
-        Array.from({ length: 12 }, async () => {
-          const b = new Browser(t.request);
-          const page = await b.get("/login");
-          return { b, csrf: /name="_csrf" value="([^"]+)"/.exec(page.text)![1]! };
-        }),
-      );
+      const forms = await loginForms([t.request], 12);
       const results = await Promise.all(forms.map(({ b, csrf }) => b.post("/login", { _csrf: csrf, username: "alice", password: DEMO_PASSWORD }, { "X-Forwarded-For": "192.0.2.79" })));
       const statuses = results.map((r) => r.status);
       assert.ok(statuses.includes(303), `statuses ${statuses.join(",")}`);
       assert.ok(statuses.every((s) => s === 303 || s === 429), `only sign-ins and "try again in a moment": ${statuses.join(",")}`);
-      const refused = results.find((r) => r.status === 429);
-      if (refused) {
-        assert.match(refused.text, /at once/);
-        assert.equal(refused.headers["retry-after"], "1");
-      }
       assert.equal((await t.services.db.prisma.loginThrottle.findUnique({ where: { key: "user:alice" } }))?.lockedUntil ?? null, null);
       assert.equal((await auditActions(t, "login.lockout")).filter((e) => e.target === "alice").length, 0);
       assert.equal((await attempt(t.request, "alice", DEMO_PASSWORD, { "X-Forwarded-For": "192.0.2.79" })).status, 303);
+    });
+
+    test("with the threshold's worth of attempts in flight, one more is refused unchecked: 429, not counted, nothing locked", async () => {
+      const key = "user:carol";
+      for (let i = 1; i <= THRESHOLD; i++) assert.deepEqual(await t.services.auth.throttle.reserveAttempt(key), { reserved: true, failures: i });
+      const refused = await attempt(t.request, "carol", DEMO_PASSWORD, { "X-Forwarded-For": "192.0.2.80" });
+      assert.equal(refused.status, 429);
+      assert.match(refused.text, /Too many sign-in attempts for this account at once/);
+      assert.equal(refused.headers["retry-after"], "1");
+      const row = await t.services.db.prisma.loginThrottle.findUnique({ where: { key } });
+      assert.equal(row!.failures, THRESHOLD, "the refused attempt is not counted");
+      assert.equal(row!.lockedUntil, null);
+      assert.equal((await auditActions(t, "login.failure")).filter((e) => e.target === "carol").length, 0, "nothing was checked");
     });
   });
 }
