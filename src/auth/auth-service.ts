@@ -14,6 +14,7 @@ import { MfaService } from "./mfa/mfa-service.ts";
 import type { SecretBox } from "./mfa/totp-secrets.ts";
 import type { PasswordHasher } from "./password.ts";
 import { clearCookie, cookieNames, setCookie, type CookieNames } from "./session/cookies.ts";
+import { endEverywhere, type EndedEverywhere, type GrantRevoker } from "./session/end-everywhere.ts";
 import { SessionStore, type NewSession } from "./session/session-store.ts";
 import { UserSessions } from "./session/user-sessions.ts";
 import type { SessionView } from "./locals.ts";
@@ -80,6 +81,11 @@ export class AuthService {
     clearCookie(res, this.cookies.session, this.secure);
     res.locals.session = undefined;
     res.locals.user = undefined;
+  }
+
+  /** Every web session and OIDC grant of a user ends, audited as `e.action`, in one transaction. */
+  endEverywhere(grants: GrantRevoker, e: { userId: string; username: string; actor: string; action: string }): Promise<EndedEverywhere> {
+    return endEverywhere({ prisma: this.deps.prisma, sessions: this.sessions, grants, audit: this.deps.audit }, e);
   }
 
   /** Periodic clean-up of expired sessions and stale throttle rows (reads ignore them anyway). */

@@ -7,7 +7,7 @@
 //   loginUrl(req)               /login?return_to=<this request>, for handlers redirecting themselves
 //   auth.sessions               revoke (destroyAllForUser), updateData
 //   auth.userSessions           a user's sessions for pages (opaque handles), end one
-//   endEverywhere(...)          end every session and OIDC grant of a user, audited
+//   auth.endEverywhere(...)     end every session and OIDC grant of a user, audited, one transaction
 //   endAccess(..., tx)          the same, unaudited, inside the caller's transaction
 import "./locals.ts";
 import type { RequestHandler } from "express";
@@ -16,7 +16,7 @@ import { sessionMiddleware as makeSessionMiddleware } from "./session/session-mi
 
 export { AuthService, type AuthDeps } from "./auth-service.ts";
 export type { SessionUser, SessionView } from "./locals.ts";
-export { endAccess, endEverywhere, type GrantRevoker, type EndedEverywhere } from "./session/end-everywhere.ts";
+export { endAccess, type GrantRevoker, type EndedEverywhere } from "./session/end-everywhere.ts";
 export type { SessionSummary } from "./session/user-sessions.ts";
 export { requireUser, loginUrl } from "./session/require-user.ts";
 export { requireCsrf, csrfToken } from "./csrf/require-csrf.ts";

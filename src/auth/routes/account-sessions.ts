@@ -9,7 +9,7 @@ import { NotFound } from "../../errors.ts";
 import type { Render } from "../../http/index.ts";
 import type { AuthService } from "../auth-service.ts";
 import { requireCsrf } from "../csrf/require-csrf.ts";
-import { endEverywhere, type GrantRevoker } from "../session/end-everywhere.ts";
+import type { GrantRevoker } from "../session/end-everywhere.ts";
 import { requireUser } from "../session/require-user.ts";
 import { field, formBody } from "./forms.ts";
 import { page } from "./render.ts";
@@ -40,7 +40,7 @@ export function accountSessionsRoutes(d: { auth: AuthService; audit: AuditLog; r
 
   r.post("/account/sessions/end-all", formBody, requireCsrf, async (req, res) => {
     const user = res.locals.user!;
-    await endEverywhere({ sessions: auth.sessions, grants: d.grants, audit }, { userId: user.id, username: user.username, actor: user.username, action: "account.sessions.end_all" });
+    await auth.endEverywhere(d.grants, { userId: user.id, username: user.username, actor: user.username, action: "account.sessions.end_all" });
     await auth.endSession(res);
     res.redirect(303, "/login?signed_out=everywhere");
   });

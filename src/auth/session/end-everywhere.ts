@@ -2,11 +2,12 @@
 // the user's admin page): every web session of the user ends, and every OIDC grant they hold is
 // revoked with the tokens issued under it, so no app keeps refreshing on their behalf. Both live
 // in the database, so every instance stops accepting them at once (the session middleware reads
-// the row on each request; nothing caches it). The admin actions that take standing away from a
-// user (password reset, two-step reset, disable, delete) end the same things with endAccess,
-// inside their own transaction (admin/user-standing.ts).
+// the row on each request; nothing caches it). Grants, sessions and the audit event commit
+// together or not at all. The admin actions that take standing away from a user (password reset,
+// two-step reset, disable, delete) end the same things with endAccess, inside their own
+// transaction (admin/user-standing.ts).
 import type { AuditLog } from "../../audit/index.ts";
-import type { Prisma } from "../../generated/prisma/client.ts";
+import type { Prisma, PrismaClient } from "../../generated/prisma/client.ts";
 import type { SessionStore } from "./session-store.ts";
 
 /** The OIDC side (oidc/consents.ts ConsentStore): the auth module does not depend on the provider. */
@@ -19,19 +20,20 @@ export interface EndedEverywhere {
   grants: number;
 }
 
-/** Ends every web session and OIDC grant of the user, unaudited; with `tx`, in the caller's transaction. */
-export async function endAccess(d: { sessions: SessionStore; grants: GrantRevoker }, userId: string, tx?: Prisma.TransactionClient): Promise<EndedEverywhere> {
-  // grants first: without a transaction, if the second step fails the user still holds a session to try again with
+/** Ends every web session and OIDC grant of the user, unaudited, in the caller's transaction. */
+export async function endAccess(d: { sessions: SessionStore; grants: GrantRevoker }, userId: string, tx: Prisma.TransactionClient): Promise<EndedEverywhere> {
   const grants = await d.grants.revokeAll(userId, tx);
   const sessions = await d.sessions.destroyAllForUser(userId, tx);
   return { sessions, grants };
 }
 
-export async function endEverywhere(
-  d: { sessions: SessionStore; grants: GrantRevoker; audit: AuditLog },
+export function endEverywhere(
+  d: { prisma: PrismaClient; sessions: SessionStore; grants: GrantRevoker; audit: AuditLog },
   e: { userId: string; username: string; actor: string; action: string },
 ): Promise<EndedEverywhere> {
-  const ended = await endAccess(d, e.userId);
-  await d.audit.record({ actor: e.actor, action: e.action, outcome: "success", target: `user:${e.userId}`, details: { username: e.username, ...ended } });
-  return ended;
+  return d.prisma.$transaction(async (tx) => {
+    const ended = await endAccess(d, e.userId, tx);
+    await d.audit.record({ actor: e.actor, action: e.action, outcome: "success", target: `user:${e.userId}`, details: { username: e.username, ...ended } }, tx);
+    return ended;
+  });
 }

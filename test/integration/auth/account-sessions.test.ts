@@ -125,6 +125,30 @@ for (const backend of testBackends()) {
       assert.deepEqual(ev?.details, { username: "frank", sessions: 2, grants: 1 });
     });
 
+    test("sign out everywhere is all or nothing: when its audit event cannot be written, every session and grant stays", async () => {
+      const ivy = await newUser(app.t, "ivy");
+      const phone = await signIn("ivy", CHROME_WINDOWS);
+      const { config, tokens } = await codeFlow(app, { browser: phone, username: "ivy", scope: "openid profile" });
+      const laptop = await signIn("ivy", FIREFOX_LINUX);
+      // the audit write fails (a database-side fault), after the grants and sessions were deleted
+      await prisma().$executeRawUnsafe(`CREATE FUNCTION refuse_end_all() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN IF NEW.action = 'account.sessions.end_all' THEN RAISE EXCEPTION 'audit refused'; END IF; RETURN NEW; END $$`);
+      await prisma().$executeRawUnsafe("CREATE TRIGGER refuse_end_all BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION refuse_end_all()");
+      try {
+        const page = await laptop.get("/account/sessions");
+        const res = await laptop.post("/account/sessions/end-all", { _csrf: csrfFrom(page.text) });
+        assert.equal(res.status, 500);
+        assert.doesNotMatch(res.text, /audit refused|at .*\.ts:/, "no internals on the error page");
+      } finally {
+        await prisma().$executeRawUnsafe("DROP TRIGGER refuse_end_all ON audit_events");
+        await prisma().$executeRawUnsafe("DROP FUNCTION refuse_end_all()");
+      }
+      assert.equal(await prisma().webSession.count({ where: { userId: ivy.id } }), 2);
+      assert.equal(await grants(ivy.id), 1);
+      assert.ok((await oidc.refreshTokenGrant(config, tokens.refresh_token!)).refresh_token, "the app still refreshes");
+      assert.equal(await signedIn(laptop), true);
+    });
+
     if (backend === "postgres") {
       test("a session ended on one instance is refused by another at once", async () => {
         await newUser(app.t, "hank");
