@@ -48,9 +48,9 @@ export class ConsentStore {
   /**
    * Deletes every grant of the account and everything issued under them ("sign out everywhere"):
    * refresh tokens and opaque access tokens stop working at once. Returns how many grants went.
-   * With `tx`, inside the caller's transaction (an admin action revokes together with its change).
+   * Inside the caller's transaction: it goes together with the sessions and the audit event.
    */
-  async revokeAll(accountId: string, tx?: Prisma.TransactionClient): Promise<number> {
+  async revokeAll(accountId: string, tx: Prisma.TransactionClient): Promise<number> {
     return this.deleteGrants(Prisma.sql`account_id = ${accountId}`, tx);
   }
 

@@ -12,7 +12,7 @@ import type { SessionStore } from "./session-store.ts";
 
 /** The OIDC side (oidc/consents.ts ConsentStore): the auth module does not depend on the provider. */
 export interface GrantRevoker {
-  revokeAll(accountId: string, tx?: Prisma.TransactionClient): Promise<number>;
+  revokeAll(accountId: string, tx: Prisma.TransactionClient): Promise<number>;
 }
 
 export interface EndedEverywhere {

@@ -130,8 +130,8 @@ export class SessionStore {
     await this.prisma.webSession.deleteMany({ where: { idHash } });
   }
 
-  /** Sign a user out everywhere (password reset, admin revocation, account disabled); with `tx`, inside the caller's transaction. */
-  async destroyAllForUser(userId: string, tx: Prisma.TransactionClient = this.prisma): Promise<number> {
+  /** Sign a user out everywhere (password reset, admin revocation, account disabled), inside the caller's transaction. */
+  async destroyAllForUser(userId: string, tx: Prisma.TransactionClient): Promise<number> {
     return (await tx.webSession.deleteMany({ where: { userId } })).count;
   }
 
