@@ -4,7 +4,8 @@
 // - the AAD names the ciphertext's purpose and row ("signing-key:<kid>", "totp:<userId>"), so a
 //   ciphertext copied into another row or column fails to open instead of being accepted;
 // - the "v1" prefix leaves room for a new algorithm or key without guessing old rows' format.
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv } from "node:crypto";
+import { pooledRandomBytes } from "./random-pool.ts";
 
 const VERSION = "v1";
 const IV_BYTES = 12;
@@ -29,7 +30,7 @@ export class CryptoBox {
   }
 
   seal(plaintext: string | Buffer, aad: string): string {
-    const iv = randomBytes(IV_BYTES);
+    const iv = pooledRandomBytes(IV_BYTES);
     const cipher = createCipheriv("aes-256-gcm", this.#key, iv, { authTagLength: TAG_BYTES });
     cipher.setAAD(Buffer.from(aad, "utf8"));
     const data = typeof plaintext === "string" ? Buffer.from(plaintext, "utf8") : plaintext;

@@ -1,7 +1,8 @@
 // AWS-shaped identifiers and secrets (sts.md §1.3; IAM "unique identifiers"):
 // access key ids are a 4-letter prefix + 16 base32 characters (ASIA… temporary, AKIA… long-term),
 // role and user ids AROA…/AIDA… + 17 characters. Secrets and session tokens come from the CSPRNG.
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
+import { pooledRandomBytes } from "../../keys/random-pool.ts";
 
 const BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
@@ -18,12 +19,12 @@ const SECRET_BYTES = 30;
 const SESSION_TOKEN_BYTES = 96;
 
 export function newAccessKeyId(kind: AccessKeyKind): string {
-  return accessKeyId(kind, randomBytes(ACCESS_KEY_RANDOM_BYTES));
+  return accessKeyId(kind, pooledRandomBytes(ACCESS_KEY_RANDOM_BYTES));
 }
 
 /** 40 characters, like AWS secret access keys. */
 export function newSecretAccessKey(): string {
-  return randomBytes(SECRET_BYTES).toString("base64");
+  return pooledRandomBytes(SECRET_BYTES).toString("base64");
 }
 
 /**
@@ -31,7 +32,7 @@ export function newSecretAccessKey(): string {
  * token is an opaque bearer string; AWS says to make no assumption about its size.
  */
 export function newTemporaryCredential(): { accessKeyId: string; secretAccessKey: string; sessionToken: string } {
-  const r = randomBytes(ACCESS_KEY_RANDOM_BYTES + SECRET_BYTES + SESSION_TOKEN_BYTES);
+  const r = pooledRandomBytes(ACCESS_KEY_RANDOM_BYTES + SECRET_BYTES + SESSION_TOKEN_BYTES);
   const secretEnd = ACCESS_KEY_RANDOM_BYTES + SECRET_BYTES;
   return {
     accessKeyId: accessKeyId("temporary", r.subarray(0, ACCESS_KEY_RANDOM_BYTES)),
