@@ -35,7 +35,7 @@ export interface Services {
 export async function createServices(config: Config, db: Database, logger: Logger, opts: { defaultMetrics?: boolean } = {}): Promise<Services> {
   const { prisma } = db;
   const metrics = new Metrics(opts.defaultMetrics ?? true);
-  const audit = new AuditLog(prisma);
+  const audit = new AuditLog(prisma, db.sql);
   const masterKey = await loadMasterKey(config);
   const box = new CryptoBox(masterKey);
   const passwords = new PasswordHasher(config.loginConcurrency);
@@ -43,7 +43,7 @@ export async function createServices(config: Config, db: Database, logger: Logge
   const directory = new DirectoryService({ prisma, audit, passwords, listen: db.listen });
   await keys.init();
   await directory.init();
-  const auth = new AuthService({ config, prisma, audit, metrics, logger, passwords, box, masterKey });
+  const auth = new AuthService({ config, prisma, sql: db.sql, audit, metrics, logger, passwords, box, masterKey });
   auth.start();
   const render = createRenderer();
   const oidc = new OidcService({ config, prisma, sql: db.sql, directory, keys, box, render, audit, logger, metrics, auth, cookieKeys: [deriveKey(masterKey, "oidc cookies v1").toString("base64url")] });

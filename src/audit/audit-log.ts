@@ -1,5 +1,6 @@
 // Append-only audit events, CloudTrail-shaped (time, actor, action, target, outcome, source IP,
 // request id, details). UPDATE/DELETE are refused by a database trigger (init migration).
+import { prismaRawSql, type RawSql } from "../db/index.ts";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { currentContext } from "../http/request-context.ts";
@@ -42,20 +43,32 @@ export interface AuditQuery {
   limit?: number;
 }
 
-type Writer = Pick<PrismaClient, "$executeRaw"> | Prisma.TransactionClient;
+type Writer = Pick<PrismaClient, "$executeRawUnsafe"> | Prisma.TransactionClient;
+
+/** Logins and SSO each write one event: a named statement, as Prisma's query pipeline costs more CPU than the insert. */
+const INSERT = {
+  name: "audit_insert",
+  text: `INSERT INTO audit_events (actor, action, target, outcome, source_ip, request_id, details)
+    VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)`,
+};
 
 export class AuditLog {
-  constructor(private readonly prisma: PrismaClient) {}
+  readonly #sql: RawSql;
+
+  /** `sql`: the hot paths' raw SQL (Database.sql); Prisma's raw queries when not given */
+  constructor(
+    private readonly prisma: PrismaClient,
+    sql?: RawSql,
+  ) {
+    this.#sql = sql ?? prismaRawSql(prisma);
+  }
 
   /** Record an event; pass `tx` to make it part of the caller's transaction (all or nothing). */
   async record(e: AuditEventInput, tx?: Writer): Promise<void> {
     const ctx = currentContext();
-    // Raw SQL: logins, SSO and STS calls each write one event, and Prisma's query compiler would
-    // cost more CPU than the insert itself.
-    await (tx ?? this.prisma).$executeRaw`
-      INSERT INTO audit_events (actor, action, target, outcome, source_ip, request_id, details)
-      VALUES (${e.actor ?? ctx?.actor ?? "anonymous"}, ${e.action}, ${e.target ?? null}, ${e.outcome},
-              ${e.sourceIp ?? ctx?.ip ?? null}, ${e.requestId ?? ctx?.requestId ?? null}, ${JSON.stringify(e.details ?? {})}::jsonb)`;
+    const values = [e.actor ?? ctx?.actor ?? "anonymous", e.action, e.target ?? null, e.outcome, e.sourceIp ?? ctx?.ip ?? null, e.requestId ?? ctx?.requestId ?? null, JSON.stringify(e.details ?? {})];
+    if (tx) await tx.$executeRawUnsafe(INSERT.text, ...values);
+    else await this.#sql.execute(INSERT, values);
   }
 
   async query(q: AuditQuery = {}): Promise<AuditEvent[]> {

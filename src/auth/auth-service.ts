@@ -3,6 +3,7 @@
 import type { Request, Response } from "express";
 import type { AuditLog } from "../audit/index.ts";
 import type { Config } from "../config.ts";
+import type { RawSql } from "../db/index.ts";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { Logger, Metrics } from "../http/index.ts";
 import { Csrf, deriveKey } from "./csrf/csrf.ts";
@@ -24,6 +25,8 @@ const SWEEP_INTERVAL_MS = 10 * 60_000;
 export interface AuthDeps {
   config: Config;
   prisma: PrismaClient;
+  /** the hot paths' raw SQL (Database.sql) */
+  sql: RawSql;
   audit: AuditLog;
   metrics: Metrics;
   logger: Logger;
@@ -58,7 +61,7 @@ export class AuthService {
     this.sessions = new SessionStore(prisma, { ...config.session, now });
     this.userSessions = new UserSessions(prisma, deriveKey(deps.masterKey, "session handles v1"), { idleSeconds: config.session.idleSeconds, now });
     this.csrf = new Csrf({ key: deriveKey(deps.masterKey, "csrf v1"), cookieName: this.cookies.csrf, secure: this.secure, origin: new URL(config.baseUrl).origin, audit });
-    this.throttle = new LoginThrottle(prisma, config.lockout, now);
+    this.throttle = new LoginThrottle(prisma, deps.sql, config.lockout, now);
     this.mfa = new MfaService({ prisma, box: deps.box, audit, issuer: config.totpIssuer, now });
     this.login = new LoginService({ prisma, credentials: new Credentials(prisma, deps.passwords), throttle: this.throttle, limits: config.lockout, mfa: this.mfa, audit, metrics: deps.metrics });
     this.authenticate = localAuthenticator(this.login);

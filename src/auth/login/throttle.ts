@@ -14,6 +14,7 @@
 // as it has requests. Attempts beyond the threshold while others are in flight are refused
 // unchecked and not counted: they are not failures, so they lock nothing (a person signing in
 // from several tabs at once is not an attacker), and they buy no guesses either.
+import type { RawSql } from "../../db/index.ts";
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 
 export interface ThrottleLimits {
@@ -42,6 +43,29 @@ export interface ThrottleState {
   lockWait: number;
 }
 
+// The statements every login runs, named so PostgreSQL parses and plans each once per connection.
+const CHECK = {
+  name: "login_throttle_check",
+  text: "SELECT key, failures, window_start, locked_until FROM login_throttles WHERE key IN ($1, $2)",
+};
+/** $1 key, $2 now, $3 threshold: count the attempt unless locked or the threshold's worth are counted; an expired lock starts afresh */
+const RESERVE = {
+  name: "login_throttle_reserve",
+  text: `INSERT INTO login_throttles AS t (key, failures, window_start)
+    VALUES ($1, 1, $2::timestamptz)
+    ON CONFLICT (key) DO UPDATE SET
+      failures = CASE WHEN t.locked_until <= $2::timestamptz THEN 1 ELSE t.failures + 1 END,
+      window_start = CASE WHEN t.locked_until <= $2::timestamptz THEN $2::timestamptz ELSE t.window_start END,
+      locked_until = CASE WHEN t.locked_until <= $2::timestamptz THEN NULL ELSE t.locked_until END
+    WHERE t.locked_until <= $2::timestamptz OR (t.locked_until IS NULL AND t.failures < $3::int)
+    RETURNING failures`,
+};
+/** $1 key, $2 now: forget the count, never a live lock */
+const CLEAR = {
+  name: "login_throttle_clear",
+  text: "DELETE FROM login_throttles WHERE key = $1 AND (locked_until IS NULL OR locked_until <= $2::timestamptz)",
+};
+
 export function accountKey(username: string): string {
   return `user:${username.trim().toLowerCase().slice(0, 256)}`;
 }
@@ -49,6 +73,8 @@ export function accountKey(username: string): string {
 export class LoginThrottle {
   constructor(
     private readonly prisma: PrismaClient,
+    /** every login's statements (check, reserve, clear): raw SQL, Prisma costs more than they do */
+    private readonly sql: RawSql,
     private readonly limits: ThrottleLimits,
     private readonly now: () => Date,
   ) {}
@@ -58,8 +84,7 @@ export class LoginThrottle {
    * again and seconds until the account unlocks (0 = go ahead).
    */
   async check(keys: { account: string; ip: string }): Promise<ThrottleState> {
-    const rows = await this.prisma.$queryRaw<{ key: string; failures: number; window_start: Date; locked_until: Date | null }[]>`
-      SELECT key, failures, window_start, locked_until FROM login_throttles WHERE key IN (${keys.account}, ${keys.ip})`;
+    const rows = await this.sql.query<{ key: string; failures: number; window_start: Date; locked_until: Date | null }>(CHECK, [keys.account, keys.ip]);
     const now = this.now();
     const ip = rows.find((r) => r.key === keys.ip);
     const account = rows.find((r) => r.key === keys.account);
@@ -78,15 +103,7 @@ export class LoginThrottle {
    */
   async reserveAttempt(key: string): Promise<Reservation> {
     const now = this.now();
-    const rows = await this.prisma.$queryRaw<{ failures: number }[]>`
-      INSERT INTO login_throttles AS t (key, failures, window_start)
-      VALUES (${key}, 1, ${now}::timestamptz)
-      ON CONFLICT (key) DO UPDATE SET
-        failures = CASE WHEN t.locked_until <= ${now}::timestamptz THEN 1 ELSE t.failures + 1 END,
-        window_start = CASE WHEN t.locked_until <= ${now}::timestamptz THEN ${now}::timestamptz ELSE t.window_start END,
-        locked_until = CASE WHEN t.locked_until <= ${now}::timestamptz THEN NULL ELSE t.locked_until END
-      WHERE t.locked_until <= ${now}::timestamptz OR (t.locked_until IS NULL AND t.failures < ${this.limits.threshold})
-      RETURNING failures`;
+    const rows = await this.sql.query<{ failures: number }>(RESERVE, [key, now, this.limits.threshold]);
     if (rows[0]) return { reserved: true, failures: Number(rows[0].failures) };
     const row = await this.prisma.loginThrottle.findUnique({ where: { key }, select: { lockedUntil: true } });
     return { reserved: false, lockedFor: secondsUntil(row?.lockedUntil ?? null, now) };
@@ -133,7 +150,7 @@ export class LoginThrottle {
 
   /** A completed login clears the account's count — but never a lock set meanwhile by others. */
   async recordAccountSuccess(key: string): Promise<void> {
-    await this.prisma.loginThrottle.deleteMany({ where: { key, ...unlocked(this.now()) } });
+    await this.sql.execute(CLEAR, [key, this.now()]);
   }
 
   /**
