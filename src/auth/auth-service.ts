@@ -69,10 +69,13 @@ export class AuthService {
 
   /**
    * Starts a session with a fresh id and sets its cookie, deleting the request's current session
-   * row if any: regeneration at each authentication step defeats session fixation.
+   * row if any: regeneration at each authentication step defeats session fixation. Null, with
+   * nothing changed, when the user's access ended since `input.epoch` was read.
    */
-  async startSession(req: Request, res: Response, input: Omit<NewSession, "ip" | "userAgent">): Promise<SessionView> {
-    const { cookieValue, session } = await this.sessions.create({ ...input, ip: req.ip, userAgent: req.get("user-agent") }, res.locals.session?.id);
+  async startSession(req: Request, res: Response, input: Omit<NewSession, "ip" | "userAgent">): Promise<SessionView | null> {
+    const created = await this.sessions.create({ ...input, ip: req.ip, userAgent: req.get("user-agent") }, res.locals.session?.id);
+    if (!created) return null;
+    const { cookieValue, session } = created;
     setCookie(res, this.cookies.session, cookieValue, this.secure);
     res.locals.session = session;
     return session;

@@ -14,6 +14,8 @@ export interface SessionView {
   /** SHA-256 of the cookie value (the row key); never the cookie value itself */
   id: string;
   userId: string;
+  /** the user's session epoch when this session was created (a pending second step completes under it) */
+  epoch: number;
   /** password verified, second factor still due: nothing but /login/mfa is reachable */
   pendingMfa: boolean;
   /** RFC 8176 authentication method references: ["pwd"] or ["pwd", "otp"] */

@@ -4,7 +4,8 @@
 import { errors, type Adapter, type AdapterPayload } from "oidc-provider";
 import type { ClientSource } from "./clients.ts";
 import type { RawSql } from "../db/index.ts";
-import { UpsertBatcher } from "./upsert-batch.ts";
+import { GRANT_FROM_SESSION, grantOrigin, grantRefused } from "./grant-origin.ts";
+import { conditionalUpsert, UpsertBatcher } from "./upsert-batch.ts";
 
 /** expired device codes stay readable this long, so a late poll hears expired_token */
 const EXPIRED_DEVICE_CODE_GRACE = 3600;
@@ -20,6 +21,7 @@ const CONSUME = "UPDATE oidc_artifacts SET consumed = now() WHERE model = $1 AND
 const REVOKE_GRANT_OF = `WITH g AS (SELECT grant_id FROM oidc_artifacts WHERE model = $1 AND id = $2 AND grant_id IS NOT NULL),
   d AS (DELETE FROM oidc_artifacts WHERE grant_id IN (SELECT grant_id FROM g) OR (model = 'Grant' AND id IN (SELECT grant_id FROM g)) RETURNING model, id)
   SELECT id FROM d WHERE model = 'Grant'`;
+const GRANT_UPSERT = conditionalUpsert(GRANT_FROM_SESSION);
 /** the provider's own answer to a reused one, per model */
 const REUSED: Record<string, () => Error> = {
   AuthorizationCode: () => new errors.InvalidGrant("authorization code already consumed"),
@@ -65,7 +67,11 @@ export function adapterFactory(sql: RawSql, clients: ClientSource, onRaceRevoked
         isGrant ? (payload.clientId ?? null) : null,
         expiresAt,
       ];
-      if (BATCHED.has(this.name)) await batcher.upsert(params);
+      const from = isGrant ? grantOrigin() : undefined;
+      if (from) {
+        // a grant made from a web session lands only while that session's access stands (grant-origin.ts)
+        if ((await sql.execute(GRANT_UPSERT, [...params, from.sessionId])) !== 1) throw grantRefused();
+      } else if (BATCHED.has(this.name)) await batcher.upsert(params);
       else await batcher.upsertAlone(params);
     }
 

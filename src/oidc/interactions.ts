@@ -10,10 +10,12 @@ import type { Grant, InteractionResults, Provider } from "oidc-provider";
 import type { AuditLog } from "../audit/index.ts";
 import { csrfToken, formBody, requireCsrf } from "../auth/index.ts";
 import { effectiveGroupsOf, hasAccess, type DirectoryService } from "../directory/index.ts";
+import { DomainError } from "../errors.ts";
 import type { Render } from "../http/index.ts";
 import { isMfa } from "./account.ts";
 import { acrFor } from "./configuration.ts";
 import { ACR_MFA } from "./constants.ts";
+import { savingFrom } from "./grant-origin.ts";
 import type { ReloginMarks } from "./relogin.ts";
 
 type Interaction = Awaited<ReturnType<Provider["interactionDetails"]>>;
@@ -41,7 +43,7 @@ export function interactionRouter(d: InteractionDeps): Router {
     const interaction = await load(d, req, res);
     if (!interaction) return;
     if (interaction.prompt.name !== "consent" || res.locals.user?.id !== interaction.session?.accountId) return res.redirect(303, `/interaction/${interaction.uid}`);
-    const grantId = await grantAll(d.provider(), interaction);
+    const grantId = await grantAll(d, res, interaction);
     await d.audit.record({ action: "oidc.consent", outcome: "success", actor: res.locals.user?.username, target: String(interaction.params.client_id), details: { scope: interaction.params.scope } });
     await finish(d, req, res, interaction, { consent: { grantId } });
   });
@@ -113,7 +115,7 @@ async function consent(d: InteractionDeps, req: Request, res: Response, interact
   const clientId = String(interaction.params.client_id);
   const client = (await d.directory.snapshot()).clientByClientId.get(clientId);
   if (client?.firstParty) {
-    return finish(d, req, res, interaction, { consent: { grantId: await grantAll(d.provider(), interaction) } });
+    return finish(d, req, res, interaction, { consent: { grantId: await grantAll(d, res, interaction) } });
   }
   const details = interaction.prompt.details as { missingOIDCScope?: string[]; missingResourceScopes?: Record<string, string[]> };
   const scopes = [...(details.missingOIDCScope ?? []), ...Object.values(details.missingResourceScopes ?? {}).flat()].filter((s) => s !== "openid");
@@ -130,8 +132,12 @@ async function consent(d: InteractionDeps, req: Request, res: Response, interact
   );
 }
 
-/** Grants what the request asks for, on top of what an existing grant already has. */
-async function grantAll(provider: Provider, interaction: Interaction): Promise<string> {
+/**
+ * Grants what the request asks for, on top of what an existing grant already has; saved only while
+ * the web session's access stands (grant-origin.ts), else Unauthenticated, audited, nothing written.
+ */
+async function grantAll(d: InteractionDeps, res: Response, interaction: Interaction): Promise<string> {
+  const provider = d.provider();
   const { prompt, params, grantId } = interaction;
   const grant: Grant = grantId ? ((await provider.Grant.find(grantId)) ?? newGrant(provider, interaction)) : newGrant(provider, interaction);
   const details = prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
@@ -139,7 +145,14 @@ async function grantAll(provider: Provider, interaction: Interaction): Promise<s
   if (details.missingOIDCClaims) grant.addOIDCClaims(details.missingOIDCClaims);
   for (const [indicator, scopes] of Object.entries(details.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(" "));
   if (!details.missingOIDCScope && params.scope) grant.addOIDCScope(String(params.scope));
-  return grant.save();
+  try {
+    return await savingFrom({ sessionId: res.locals.session!.id }, () => grant.save());
+  } catch (err) {
+    if (err instanceof DomainError && err.kind === "unauthenticated") {
+      await d.audit.record({ action: "oidc.consent", outcome: "failure", actor: res.locals.user?.username, target: String(params.client_id), details: { reason: "access_ended" } });
+    }
+    throw err;
+  }
 }
 
 function newGrant(provider: Provider, interaction: Interaction): Grant {

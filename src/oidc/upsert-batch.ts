@@ -62,11 +62,24 @@ function statement(rows: number): string {
   return text;
 }
 
-function build(rows: number): string {
-  const values = Array.from({ length: rows }, (_, i) => `(${Array.from({ length: COLUMNS }, (_, c) => `$${i * COLUMNS + c + 1}${c === 2 ? "::jsonb" : c === 8 ? "::timestamptz" : ""}`).join(", ")})`);
-  return `INSERT INTO oidc_artifacts (model, id, payload, grant_id, user_code, uid, account_id, client_id, expires_at)
-      VALUES ${values.join(", ")}
-      ON CONFLICT (model, id) DO UPDATE SET payload = EXCLUDED.payload, grant_id = EXCLUDED.grant_id,
+const INTO = "INSERT INTO oidc_artifacts (model, id, payload, grant_id, user_code, uid, account_id, client_id, expires_at)";
+const ON_CONFLICT = `ON CONFLICT (model, id) DO UPDATE SET payload = EXCLUDED.payload, grant_id = EXCLUDED.grant_id,
         user_code = EXCLUDED.user_code, uid = EXCLUDED.uid, account_id = EXCLUDED.account_id,
         client_id = EXCLUDED.client_id, expires_at = EXCLUDED.expires_at`;
+
+function build(rows: number): string {
+  const values = Array.from({ length: rows }, (_, i) => `(${Array.from({ length: COLUMNS }, (_, c) => `$${i * COLUMNS + c + 1}${c === 2 ? "::jsonb" : c === 8 ? "::timestamptz" : ""}`).join(", ")})`);
+  return `${INTO}
+      VALUES ${values.join(", ")}
+      ${ON_CONFLICT}`;
+}
+
+/**
+ * The one-row upsert, writing only when `from` (a SELECT over aliases it defines, ending in its
+ * WHERE and locking clause) yields a row; $10 onwards are its parameters.
+ */
+export function conditionalUpsert(from: string): string {
+  return `${INTO}
+      SELECT $1, $2, $3::jsonb, $4, $5, $6, $7, $8, $9::timestamptz ${from}
+      ${ON_CONFLICT}`;
 }

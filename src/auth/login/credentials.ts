@@ -13,6 +13,8 @@ export interface CredentialUser {
   id: string;
   username: string;
   totpEnabled: boolean;
+  /** the user's session epoch read with the password hash: the session must be created under it */
+  epoch: number;
 }
 
 export type CredentialResult = { ok: true; user: CredentialUser } | { ok: false; reason: FailureReason; userId?: string };
@@ -36,15 +38,15 @@ export class Credentials {
     if (user.disabled) return { ok: false, reason: "disabled", userId: user.id };
     if (!matches) return { ok: false, reason: "bad_password", userId: user.id };
     if (this.passwords.needsRehash(user.passwordHash)) await this.rehash(user.id, user.passwordHash, password);
-    return { ok: true, user: { id: user.id, username: user.username, totpEnabled: user.totpEnabled } };
+    return { ok: true, user: { id: user.id, username: user.username, totpEnabled: user.totpEnabled, epoch: user.epoch } };
   }
 
   /** Raw SQL: this runs on every login, and Prisma's query compiler costs more than the query. */
-  private async find(username: string): Promise<{ id: string; username: string; disabled: boolean; passwordHash: string | null; totpEnabled: boolean } | null> {
-    const rows = await this.prisma.$queryRaw<{ id: string; username: string; disabled: boolean; password_hash: string | null; totp_enabled: boolean }[]>`
-      SELECT id::text AS id, username, disabled, password_hash, totp_enabled FROM users WHERE username = ${username}`;
+  private async find(username: string): Promise<{ id: string; username: string; disabled: boolean; passwordHash: string | null; totpEnabled: boolean; epoch: number } | null> {
+    const rows = await this.prisma.$queryRaw<{ id: string; username: string; disabled: boolean; password_hash: string | null; totp_enabled: boolean; session_epoch: number }[]>`
+      SELECT id::text AS id, username, disabled, password_hash, totp_enabled, session_epoch FROM users WHERE username = ${username}`;
     const row = rows[0];
-    return row ? { id: row.id, username: row.username, disabled: row.disabled, passwordHash: row.password_hash, totpEnabled: row.totp_enabled } : null;
+    return row ? { id: row.id, username: row.username, disabled: row.disabled, passwordHash: row.password_hash, totpEnabled: row.totp_enabled, epoch: row.session_epoch } : null;
   }
 
   private async rehash(userId: string, oldHash: string, password: string): Promise<void> {

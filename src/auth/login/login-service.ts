@@ -6,11 +6,14 @@
 //   4. password (credentials.ts); a failure stays counted and also counts for the IP, a success
 //      clears the account's count
 //   5. second factor when enrolled; a wrong code counts toward the same account lockout
+//   6. the session is created under the user's session epoch read with the credentials; an admin
+//      reset, disable or sign-out-everywhere that committed in between refuses it (session-store.ts
+//      create): a failure, audited as "access_ended", but not a guess, so not counted
 // A correct password alone neither counts nor clears when a second factor is due: otherwise a
 // thief with the password could alternate password and code guesses forever.
 import type { AuditLog } from "../../audit/index.ts";
 import type { PrismaClient } from "../../generated/prisma/client.ts";
-import { Locked, RateLimited } from "../../errors.ts";
+import { Locked, RateLimited, Unauthenticated } from "../../errors.ts";
 import type { Metrics } from "../../http/index.ts";
 import type { MfaMethod, MfaPurpose, MfaService } from "../mfa/mfa-service.ts";
 import { Credentials, type CredentialUser, type FailureReason } from "./credentials.ts";
@@ -18,6 +21,12 @@ import { ipKey } from "./ip-key.ts";
 import { accountKey, type LoginThrottle, type ThrottleLimits } from "./throttle.ts";
 
 export type PasswordStep = { ok: true; user: CredentialUser } | { ok: false };
+
+/** Creates the session a passed step earns; false when the user's access ended since the credentials were read. */
+export type OpenSession<T> = (passed: T) => Promise<boolean>;
+
+/** the MFA step's refusal when access ended after the password step (the user knows the password was right) */
+export const SIGN_IN_ENDED = "This sign-in has ended: your account changed while you were signing in. Sign in again.";
 
 export interface Account {
   id: string;
@@ -39,7 +48,8 @@ export class LoginService {
     },
   ) {}
 
-  async password(username: string, password: string, ip: string | undefined): Promise<PasswordStep> {
+  /** Steps 1–4, then `open` creates the session (pending the second factor when one is enrolled). */
+  async password(username: string, password: string, ip: string | undefined, open: OpenSession<CredentialUser>): Promise<PasswordStep> {
     const keys = { account: accountKey(username), ip: ipKey(ip) };
     const place = await this.admit(keys, username);
     const result = await this.deps.credentials.verify(username, password);
@@ -47,13 +57,21 @@ export class LoginService {
       await this.fail(keys, place, username, "login.failure", result.reason);
       return { ok: false };
     }
+    if (!(await open(result.user))) {
+      // answered like a wrong password: the refusal must not confirm that the password was right
+      await this.refuse(keys, username);
+      return { ok: false };
+    }
     if (result.user.totpEnabled) await this.deps.throttle.releaseAttempt(keys.account);
     else await this.succeed(keys, result.user, { amr: ["pwd"] });
     return result;
   }
 
-  /** A second-factor code (TOTP or recovery code) for `purpose`; null when it was wrong. */
-  async secondFactor(account: Account, code: string, ip: string | undefined, purpose: MfaPurpose): Promise<MfaMethod | null> {
+  /**
+   * A second-factor code (TOTP or recovery code) for `purpose`; null when it was wrong. For "login",
+   * `open` then creates the signed-in session; Unauthenticated (SIGN_IN_ENDED) when it could not.
+   */
+  async secondFactor(account: Account, code: string, ip: string | undefined, purpose: MfaPurpose, open?: OpenSession<MfaMethod>): Promise<MfaMethod | null> {
     const keys = { account: accountKey(account.username), ip: ipKey(ip) };
     const place = await this.admit(keys, account.username);
     const check = await this.deps.mfa.check(account, code, purpose);
@@ -65,8 +83,16 @@ export class LoginService {
       await this.fail(keys, place, account.username, purpose === "login" ? "login.failure" : null, `mfa_${check.reason}`);
       return null;
     }
-    if (purpose === "login") await this.succeed(keys, account, { amr: ["pwd", "otp"], mfa: check.method });
-    else await this.deps.throttle.recordAccountSuccess(keys.account);
+    if (purpose !== "login") {
+      await this.deps.throttle.recordAccountSuccess(keys.account);
+      return check.method;
+    }
+    if (!open) throw new Error("a login's second factor needs the session to open");
+    if (!(await open(check.method))) {
+      await this.refuse(keys, account.username);
+      throw new Unauthenticated(SIGN_IN_ENDED);
+    }
+    await this.succeed(keys, account, { amr: ["pwd", "otp"], mfa: check.method });
     return check.method;
   }
 
@@ -105,6 +131,12 @@ export class LoginService {
       await this.deps.audit.record({ action: "login.lockout", outcome: "denied", target: username.slice(0, 256), details: { failures: place } });
     }
     if (account.lockedFor > 0) throw lockedError(account.lockedFor);
+  }
+
+  /** Step 6's refusal: the credentials were right, so neither the account nor the address counts it. */
+  private async refuse(keys: { account: string }, username: string): Promise<void> {
+    await this.deps.throttle.releaseAttempt(keys.account);
+    await this.outcome("failure", "login.failure", username, { reason: "access_ended" });
   }
 
   private async ipFailure(key: string): Promise<void> {

@@ -30,17 +30,22 @@ export function loginMfaRoutes(auth: AuthService, render: Render): Router {
     const account = await auth.login.account(res.locals.session!.userId);
     if (!account) return res.redirect(303, "/login");
 
+    // the signed-in session is created under the epoch the password step read (login-service.ts step 6)
+    const epoch = res.locals.session!.epoch;
     let method;
     try {
-      method = await auth.login.secondFactor(account, code, req.ip, "login");
+      method = await auth.login.secondFactor(account, code, req.ip, "login", async (m) => {
+        return (await auth.startSession(req, res, { userId: account.id, epoch, pendingMfa: false, amr: ["pwd", "otp"], authTime: auth.now(), data: { mfaMethod: m } })) !== null;
+      });
     } catch (err) {
-      // locked: the half-done login is over; the next attempt starts again at the password
-      if (err instanceof DomainError && err.kind === "locked") await auth.endSession(res);
+      // locked, or access ended meanwhile: the half-done login is over; the next attempt starts again at the password
+      if (err instanceof DomainError && (err.kind === "locked" || err.kind === "unauthenticated")) await auth.endSession(res);
+      if (err instanceof DomainError && err.kind === "unauthenticated") {
+        return page(render, req, res, "login", { title: "Sign in", username: "", fieldErrors: {}, returnTo, error: err.message }, 401);
+      }
       throw err;
     }
     if (!method) return show(req, res, { returnTo, error: "That code did not work. Enter the current code from your app, or an unused recovery code." }, 401);
-
-    await auth.startSession(req, res, { userId: account.id, pendingMfa: false, amr: ["pwd", "otp"], authTime: auth.now(), data: { mfaMethod: method } });
     res.redirect(303, returnTo ?? "/");
   });
 

@@ -1,5 +1,6 @@
-// GET/POST /login: the password step. One generic message for unknown user, wrong password and
-// disabled account; lockout (423) and rate limiting (429) come from the login service as errors.
+// GET/POST /login: the password step. One generic message for unknown user, wrong password,
+// disabled account and an account whose access ended during the sign-in (login-service.ts step 6);
+// lockout (423) and rate limiting (429) come from the login service as errors.
 // A signed-in visitor is sent on to return_to unless `prompt=login` asks to re-authenticate
 // (SAML ForceAuthn, OIDC prompt=login: check res.locals.session.authTime on return).
 import { Router, type Request, type Response } from "express";
@@ -51,14 +52,13 @@ export function loginRoutes(auth: AuthService, render: Render): Router {
     if (!password) fieldErrors.password = "Enter your password.";
     if (Object.keys(fieldErrors).length) return show(req, res, { returnTo, prompt, username: username.slice(0, MAX_USERNAME), fieldErrors }, 400);
 
-    const user = await auth.authenticate(req, res);
+    const user = await auth.authenticate(req, res, async (u) => {
+      const step = u.totpEnabled ? { pendingMfa: true, authTime: null } : { pendingMfa: false, authTime: auth.now() };
+      return (await auth.startSession(req, res, { userId: u.id, epoch: u.epoch, amr: ["pwd"], ...step })) !== null;
+    });
     if (!user) return show(req, res, { returnTo, prompt, username, error: BAD_CREDENTIALS }, 401);
 
-    if (user.totpEnabled) {
-      await auth.startSession(req, res, { userId: user.id, pendingMfa: true, amr: ["pwd"], authTime: null });
-      return res.redirect(303, returnTo ? `/login/mfa?return_to=${encodeURIComponent(returnTo)}` : "/login/mfa");
-    }
-    await auth.startSession(req, res, { userId: user.id, pendingMfa: false, amr: ["pwd"], authTime: auth.now() });
+    if (user.totpEnabled) return res.redirect(303, returnTo ? `/login/mfa?return_to=${encodeURIComponent(returnTo)}` : "/login/mfa");
     res.redirect(303, returnTo ?? "/");
   });
 

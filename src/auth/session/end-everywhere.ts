@@ -20,10 +20,16 @@ export interface EndedEverywhere {
   grants: number;
 }
 
-/** Ends every web session and OIDC grant of the user, unaudited, in the caller's transaction. */
+/**
+ * Ends every web session and OIDC grant of the user, unaudited, in the caller's transaction.
+ * The epoch goes first: from then on the user row is locked, so a sign-in or consent finishing
+ * meanwhile either committed before (and the deletes below see its row) or waits and is refused.
+ * Sessions before grants: a consent checks its session when it writes the grant.
+ */
 export async function endAccess(d: { sessions: SessionStore; grants: GrantRevoker }, userId: string, tx: Prisma.TransactionClient): Promise<EndedEverywhere> {
-  const grants = await d.grants.revokeAll(userId, tx);
+  await d.sessions.bumpEpoch(userId, tx);
   const sessions = await d.sessions.destroyAllForUser(userId, tx);
+  const grants = await d.grants.revokeAll(userId, tx);
   return { sessions, grants };
 }
 

@@ -14,6 +14,8 @@ export const PENDING_MFA_TTL_SECONDS = 600;
 
 export interface NewSession {
   userId: string;
+  /** the user's session epoch as the sign-in read it with the credentials */
+  epoch: number;
   pendingMfa: boolean;
   amr: string[];
   authTime: Date | null;
@@ -41,10 +43,12 @@ export class SessionStore {
   ) {}
 
   /**
-   * Creates a session with a fresh id, deleting `replacing` in the same transaction: that is the
-   * regeneration that defeats session fixation (login, MFA completion).
+   * Creates a session with a fresh id, deleting `replacing` in the same statement: that is the
+   * regeneration that defeats session fixation (login, MFA completion). Null, with nothing written
+   * (`replacing` stays), when the user's access ended since the sign-in read `input.epoch`: a
+   * password or two-step reset, disable, delete or sign-out-everywhere committed in between.
    */
-  async create(input: NewSession, replacing?: string): Promise<{ cookieValue: string; session: SessionView }> {
+  async create(input: NewSession, replacing?: string): Promise<{ cookieValue: string; session: SessionView } | null> {
     const cookieValue = randomBytes(32).toString("base64url");
     const now = this.opts.now();
     const ttl = input.pendingMfa ? Math.min(PENDING_MFA_TTL_SECONDS, this.opts.ttlSeconds) : this.opts.ttlSeconds;
@@ -52,6 +56,7 @@ export class SessionStore {
       idHash: hashSessionId(cookieValue),
       userId: input.userId,
       pendingMfa: input.pendingMfa,
+      userEpoch: input.epoch,
       amr: input.amr,
       authTime: input.authTime,
       csrfToken: randomBytes(32).toString("base64url"),
@@ -62,24 +67,33 @@ export class SessionStore {
       lastSeenAt: now,
       expiresAt: new Date(now.getTime() + ttl * 1000),
     };
-    // Raw SQL on the login hot path; deleting the replaced session in the same statement makes the
-    // regeneration atomic without a transaction round trip.
-    await this.prisma.$executeRaw`
-      WITH gone AS (DELETE FROM web_sessions WHERE id_hash = ${replacing ?? ""})
-      INSERT INTO web_sessions (id_hash, user_id, pending_mfa, amr, auth_time, csrf_token, data, ip, user_agent, created_at, last_seen_at, expires_at)
-      VALUES (${row.idHash}, ${row.userId}::uuid, ${row.pendingMfa}, ${row.amr}::text[], ${row.authTime}::timestamptz, ${row.csrfToken},
-              ${JSON.stringify(row.data)}::jsonb, ${row.ip}, ${row.userAgent}, ${now}::timestamptz, ${now}::timestamptz, ${row.expiresAt}::timestamptz)`;
+    // One raw statement on the login hot path. The user row is read FOR SHARE: every action that
+    // ends access bumps session_epoch first in its transaction (endAccess), so this insert either
+    // commits before that bump (and the action's later DELETE sees and ends the session) or waits
+    // for the action to commit and then finds the epoch moved. The foreign key's own lock (KEY
+    // SHARE) would not wait for an UPDATE of a non-key column. `replacing` goes only with a new row.
+    const rows = await this.prisma.$queryRaw<{ n: number }[]>`
+      WITH s AS (
+        INSERT INTO web_sessions (id_hash, user_id, user_epoch, pending_mfa, amr, auth_time, csrf_token, data, ip, user_agent, created_at, last_seen_at, expires_at)
+        SELECT ${row.idHash}, u.id, u.session_epoch, ${row.pendingMfa}, ${row.amr}::text[], ${row.authTime}::timestamptz, ${row.csrfToken},
+               ${JSON.stringify(row.data)}::jsonb, ${row.ip}, ${row.userAgent}, ${now}::timestamptz, ${now}::timestamptz, ${row.expiresAt}::timestamptz
+        FROM users u WHERE u.id = ${row.userId}::uuid AND u.session_epoch = ${input.epoch} AND NOT u.disabled
+        FOR SHARE
+        RETURNING 1),
+      gone AS (DELETE FROM web_sessions WHERE id_hash = ${replacing ?? ""} AND EXISTS (SELECT 1 FROM s))
+      SELECT count(*)::int AS n FROM s`;
+    if (rows[0]?.n !== 1) return null;
     return { cookieValue, session: toView(row) };
   }
 
-  /** The live session for a cookie value, or null (unknown, expired, idle, or user disabled). */
+  /** The live session for a cookie value, or null (unknown, expired, idle, user disabled, or their access ended since). */
   async load(cookieValue: string): Promise<LoadedSession | null> {
     if (!COOKIE_VALUE.test(cookieValue)) return null;
     const idHash = hashSessionId(cookieValue);
     const row = await this.find(idHash);
     if (!row) return null;
     const now = this.opts.now().getTime();
-    const dead = !row.user || row.user.disabled || row.expiresAt.getTime() <= now || row.lastSeenAt.getTime() + this.opts.idleSeconds * 1000 <= now;
+    const dead = !row.user || row.user.disabled || row.user.sessionEpoch !== row.userEpoch || row.expiresAt.getTime() <= now || row.lastSeenAt.getTime() + this.opts.idleSeconds * 1000 <= now;
     if (dead) {
       await this.destroy(idHash);
       return null;
@@ -88,16 +102,16 @@ export class SessionStore {
       // conditional, so concurrent requests of one browser write once
       await this.prisma.webSession.updateMany({ where: { idHash, lastSeenAt: row.lastSeenAt }, data: { lastSeenAt: new Date(now) } });
     }
-    const { disabled: _d, ...user } = row.user!;
+    const { disabled: _d, sessionEpoch: _e, ...user } = row.user!;
     return { session: toView(row), user };
   }
 
   /** One raw join on every authenticated request: the session row with its user. */
-  private async find(idHash: string): Promise<(Row & { user: (SessionUser & { disabled: boolean }) | null }) | null> {
+  private async find(idHash: string): Promise<(Row & { user: (SessionUser & { disabled: boolean; sessionEpoch: number }) | null }) | null> {
     const rows = await this.prisma.$queryRaw<RawSessionRow[]>`
-      SELECT s.id_hash, s.user_id::text AS user_id, s.pending_mfa, s.amr, s.auth_time, s.csrf_token, s.data, s.ip, s.user_agent,
+      SELECT s.id_hash, s.user_id::text AS user_id, s.user_epoch, s.pending_mfa, s.amr, s.auth_time, s.csrf_token, s.data, s.ip, s.user_agent,
              s.created_at, s.last_seen_at, s.expires_at,
-             u.username, u.display_name, u.email, u.disabled
+             u.username, u.display_name, u.email, u.disabled, u.session_epoch
       FROM web_sessions s LEFT JOIN users u ON u.id = s.user_id
       WHERE s.id_hash = ${idHash}`;
     const r = rows[0];
@@ -107,6 +121,7 @@ export class SessionStore {
       idHash: r.id_hash,
       userId: r.user_id,
       pendingMfa: r.pending_mfa,
+      userEpoch: r.user_epoch,
       amr: r.amr ?? [],
       authTime: date(r.auth_time),
       csrfToken: r.csrf_token,
@@ -116,7 +131,7 @@ export class SessionStore {
       createdAt: date(r.created_at)!,
       lastSeenAt: date(r.last_seen_at)!,
       expiresAt: date(r.expires_at)!,
-      user: r.user_id !== null && r.username !== null ? { id: r.user_id, username: r.username, displayName: r.display_name, email: r.email, disabled: r.disabled ?? false } : null,
+      user: r.user_id !== null && r.username !== null ? { id: r.user_id, username: r.username, displayName: r.display_name, email: r.email, disabled: r.disabled ?? false, sessionEpoch: r.session_epoch ?? 0 } : null,
     };
   }
 
@@ -128,6 +143,14 @@ export class SessionStore {
 
   async destroy(idHash: string): Promise<void> {
     await this.prisma.webSession.deleteMany({ where: { idHash } });
+  }
+
+  /**
+   * Ends the user's access epoch: no sign-in that read the old one can create a session (create
+   * above) or a grant. First in the caller's transaction, so the user row is locked from here on.
+   */
+  async bumpEpoch(userId: string, tx: Prisma.TransactionClient): Promise<void> {
+    await tx.$executeRaw`UPDATE users SET session_epoch = session_epoch + 1 WHERE id = ${userId}::uuid`;
   }
 
   /** Sign a user out everywhere (password reset, admin revocation, account disabled), inside the caller's transaction. */
@@ -155,6 +178,7 @@ type Row = Prisma.WebSessionGetPayload<object>;
 interface RawSessionRow {
   id_hash: string;
   user_id: string | null;
+  user_epoch: number;
   pending_mfa: boolean;
   amr: string[] | null;
   auth_time: Date | string | null;
@@ -169,12 +193,14 @@ interface RawSessionRow {
   display_name: string | null;
   email: string | null;
   disabled: boolean | null;
+  session_epoch: number | null;
 }
 
 function toView(row: Row): SessionView {
   return {
     id: row.idHash,
     userId: row.userId!,
+    epoch: row.userEpoch,
     pendingMfa: row.pendingMfa,
     amr: row.amr,
     authTime: row.authTime,
