@@ -58,12 +58,12 @@ export class AuthService {
     const now = (this.now = deps.now ?? (() => new Date()));
     this.secure = config.cookieSecure;
     this.cookies = cookieNames(this.secure);
-    this.sessions = new SessionStore(prisma, { ...config.session, now });
+    this.sessions = new SessionStore(prisma, deps.sql, { ...config.session, now });
     this.userSessions = new UserSessions(prisma, deriveKey(deps.masterKey, "session handles v1"), { idleSeconds: config.session.idleSeconds, now });
     this.csrf = new Csrf({ key: deriveKey(deps.masterKey, "csrf v1"), cookieName: this.cookies.csrf, secure: this.secure, origin: new URL(config.baseUrl).origin, audit });
     this.throttle = new LoginThrottle(prisma, deps.sql, config.lockout, now);
     this.mfa = new MfaService({ prisma, box: deps.box, audit, issuer: config.totpIssuer, now });
-    this.login = new LoginService({ prisma, credentials: new Credentials(prisma, deps.passwords), throttle: this.throttle, limits: config.lockout, mfa: this.mfa, audit, metrics: deps.metrics });
+    this.login = new LoginService({ prisma, credentials: new Credentials(prisma, deps.sql, deps.passwords), throttle: this.throttle, limits: config.lockout, mfa: this.mfa, audit, metrics: deps.metrics });
     this.authenticate = localAuthenticator(this.login);
   }
 

@@ -69,7 +69,7 @@ export class OidcService {
   constructor(private readonly d: OidcDeps) {
     this.#sql = d.sql;
     this.clients = new ClientSource(d.directory, d.box);
-    this.consents = new ConsentStore(d.prisma, d.directory);
+    this.consents = new ConsentStore(d.prisma, d.sql, d.directory);
     this.#polls = new DevicePollLimiter(d.prisma);
     [this.#provider, this.#handler] = this.#build();
     // new signing key → new provider (its keystore is fixed at construction)

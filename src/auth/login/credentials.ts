@@ -4,6 +4,7 @@
 // Hashes made with older parameters are upgraded on a successful login. Usernames compare
 // case-insensitively, as the directory stores them.
 import { normalizeUsername } from "../../directory/index.ts";
+import type { RawSql } from "../../db/index.ts";
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 import type { PasswordHasher } from "../password.ts";
 
@@ -22,9 +23,15 @@ export type CredentialResult = { ok: true; user: CredentialUser } | { ok: false;
 /** Longer names are not looked up (nobody's username is this long); the dummy hash still runs. */
 export const MAX_USERNAME = 256;
 
+const FIND = {
+  name: "login_credentials",
+  text: "SELECT id::text AS id, username, disabled, password_hash, totp_enabled, session_epoch FROM users WHERE username = $1",
+};
+
 export class Credentials {
   constructor(
     private readonly prisma: PrismaClient,
+    private readonly sql: RawSql,
     private readonly passwords: PasswordHasher,
   ) {}
 
@@ -41,10 +48,9 @@ export class Credentials {
     return { ok: true, user: { id: user.id, username: user.username, totpEnabled: user.totpEnabled, epoch: user.epoch } };
   }
 
-  /** Raw SQL: this runs on every login, and Prisma's query compiler costs more than the query. */
+  /** Raw SQL (a named statement): this runs on every login, and Prisma's query pipeline costs more than the query. */
   private async find(username: string): Promise<{ id: string; username: string; disabled: boolean; passwordHash: string | null; totpEnabled: boolean; epoch: number } | null> {
-    const rows = await this.prisma.$queryRaw<{ id: string; username: string; disabled: boolean; password_hash: string | null; totp_enabled: boolean; session_epoch: number }[]>`
-      SELECT id::text AS id, username, disabled, password_hash, totp_enabled, session_epoch FROM users WHERE username = ${username}`;
+    const rows = await this.sql.query<{ id: string; username: string; disabled: boolean; password_hash: string | null; totp_enabled: boolean; session_epoch: number }>(FIND, [username]);
     const row = rows[0];
     return row ? { id: row.id, username: row.username, disabled: row.disabled, passwordHash: row.password_hash, totpEnabled: row.totp_enabled, epoch: row.session_epoch } : null;
   }

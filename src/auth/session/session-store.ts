@@ -5,6 +5,7 @@
 // - lastSeenAt is written at most once a minute, so a busy page does not cost a write per request;
 //   the idle timeout is therefore precise to that minute.
 import { createHash, randomBytes } from "node:crypto";
+import type { RawSql } from "../../db/index.ts";
 import type { PrismaClient, Prisma } from "../../generated/prisma/client.ts";
 import type { SessionUser, SessionView } from "../locals.ts";
 
@@ -36,9 +37,37 @@ export function hashSessionId(cookieValue: string): string {
 
 const COOKIE_VALUE = /^[A-Za-z0-9_-]{43}$/;
 
+// The two statements of the hot paths (every sign-in, every signed-in request), named so
+// PostgreSQL parses and plans each once per connection; Prisma's query pipeline cost more CPU than
+// the statements themselves.
+/**
+ * $1 id hash, $2 pending MFA, $3 amr, $4 auth time, $5 CSRF token, $6 data, $7 ip, $8 user agent,
+ * $9 now, $10 expires, $11 user id, $12 the epoch the sign-in read, $13 the session it replaces
+ */
+const CREATE = {
+  name: "web_session_create",
+  text: `WITH s AS (
+      INSERT INTO web_sessions (id_hash, user_id, user_epoch, pending_mfa, amr, auth_time, csrf_token, data, ip, user_agent, created_at, last_seen_at, expires_at)
+      SELECT $1, u.id, u.session_epoch, $2, $3::text[], $4::timestamptz, $5, $6::jsonb, $7, $8, $9::timestamptz, $9::timestamptz, $10::timestamptz
+      FROM users u WHERE u.id = $11::uuid AND u.session_epoch = $12::int AND NOT u.disabled
+      FOR SHARE
+      RETURNING 1),
+    gone AS (DELETE FROM web_sessions WHERE id_hash = $13 AND EXISTS (SELECT 1 FROM s))
+    SELECT count(*)::int AS n FROM s`,
+};
+const FIND = {
+  name: "web_session_find",
+  text: `SELECT s.id_hash, s.user_id::text AS user_id, s.user_epoch, s.pending_mfa, s.amr, s.auth_time, s.csrf_token, s.data, s.ip, s.user_agent,
+           s.created_at, s.last_seen_at, s.expires_at,
+           u.username, u.display_name, u.email, u.disabled, u.session_epoch
+    FROM web_sessions s LEFT JOIN users u ON u.id = s.user_id
+    WHERE s.id_hash = $1`,
+};
+
 export class SessionStore {
   constructor(
     private readonly prisma: PrismaClient,
+    private readonly sql: RawSql,
     private readonly opts: { ttlSeconds: number; idleSeconds: number; now: () => Date },
   ) {}
 
@@ -72,16 +101,10 @@ export class SessionStore {
     // commits before that bump (and the action's later DELETE sees and ends the session) or waits
     // for the action to commit and then finds the epoch moved. The foreign key's own lock (KEY
     // SHARE) would not wait for an UPDATE of a non-key column. `replacing` goes only with a new row.
-    const rows = await this.prisma.$queryRaw<{ n: number }[]>`
-      WITH s AS (
-        INSERT INTO web_sessions (id_hash, user_id, user_epoch, pending_mfa, amr, auth_time, csrf_token, data, ip, user_agent, created_at, last_seen_at, expires_at)
-        SELECT ${row.idHash}, u.id, u.session_epoch, ${row.pendingMfa}, ${row.amr}::text[], ${row.authTime}::timestamptz, ${row.csrfToken},
-               ${JSON.stringify(row.data)}::jsonb, ${row.ip}, ${row.userAgent}, ${now}::timestamptz, ${now}::timestamptz, ${row.expiresAt}::timestamptz
-        FROM users u WHERE u.id = ${row.userId}::uuid AND u.session_epoch = ${input.epoch} AND NOT u.disabled
-        FOR SHARE
-        RETURNING 1),
-      gone AS (DELETE FROM web_sessions WHERE id_hash = ${replacing ?? ""} AND EXISTS (SELECT 1 FROM s))
-      SELECT count(*)::int AS n FROM s`;
+    const rows = await this.sql.query<{ n: number }>(CREATE, [
+      row.idHash, row.pendingMfa, row.amr, row.authTime, row.csrfToken, JSON.stringify(row.data), row.ip, row.userAgent,
+      now, row.expiresAt, row.userId, input.epoch, replacing ?? "",
+    ]);
     if (rows[0]?.n !== 1) return null;
     return { cookieValue, session: toView(row) };
   }
@@ -108,12 +131,7 @@ export class SessionStore {
 
   /** One raw join on every authenticated request: the session row with its user. */
   private async find(idHash: string): Promise<(Row & { user: (SessionUser & { disabled: boolean; sessionEpoch: number }) | null }) | null> {
-    const rows = await this.prisma.$queryRaw<RawSessionRow[]>`
-      SELECT s.id_hash, s.user_id::text AS user_id, s.user_epoch, s.pending_mfa, s.amr, s.auth_time, s.csrf_token, s.data, s.ip, s.user_agent,
-             s.created_at, s.last_seen_at, s.expires_at,
-             u.username, u.display_name, u.email, u.disabled, u.session_epoch
-      FROM web_sessions s LEFT JOIN users u ON u.id = s.user_id
-      WHERE s.id_hash = ${idHash}`;
+    const rows = await this.sql.query<RawSessionRow>(FIND, [idHash]);
     const r = rows[0];
     if (!r) return null;
     const date = (d: Date | string | null) => (d === null ? null : new Date(d));
