@@ -1,4 +1,5 @@
-// CSPRNG bytes for the per-request secrets (STS credentials, sealing IVs), served from a pool.
+// CSPRNG bytes for per-request secrets (STS credentials, sealing IVs, web session ids, CSRF
+// tokens), served from a pool.
 // On Node 20 one crypto.randomBytes() call costs several microseconds whatever its size (the
 // crypto job machinery and OpenSSL's per-call work), and every STS exchange needs two; one 4 KiB
 // fill costs about two calls and serves dozens of exchanges. Node's own randomUUID() keeps such a

@@ -8,7 +8,8 @@
 // browser marks Sec-Fetch-Site: cross-site is refused, and, from browsers without that header, an
 // Origin that is neither the base URL's nor the request's own host. "Origin: null" is not treated
 // as foreign: our Referrer-Policy no-referrer makes browsers send exactly that on every POST.
-import { createHmac, randomBytes, timingSafeEqual, hkdfSync } from "node:crypto";
+import { createHmac, timingSafeEqual, hkdfSync } from "node:crypto";
+import { pooledRandomBytes } from "../../keys/random-pool.ts";
 import type { Request, Response } from "express";
 import type { AuditLog } from "../../audit/index.ts";
 import { Denied } from "../../errors.ts";
@@ -65,7 +66,7 @@ export class Csrf {
   private nonce(req: Request, res: Response): string {
     const existing = res.locals.csrfNonce ?? readCookie(req, this.opts.cookieName);
     if (existing && NONCE.test(existing)) return existing;
-    const fresh = randomBytes(18).toString("base64url");
+    const fresh = pooledRandomBytes(18).toString("base64url");
     setCookie(res, this.opts.cookieName, fresh, this.opts.secure);
     res.locals.csrfNonce = fresh; // a second token() in this response must use the same nonce
     return fresh;

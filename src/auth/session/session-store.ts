@@ -4,7 +4,8 @@
 // - Absolute lifetime (expiresAt) and idle timeout (lastSeenAt) are enforced on every read.
 // - lastSeenAt is written at most once a minute, so a busy page does not cost a write per request;
 //   the idle timeout is therefore precise to that minute.
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
+import { pooledRandomBytes } from "../../keys/random-pool.ts";
 import type { RawSql } from "../../db/index.ts";
 import type { PrismaClient, Prisma } from "../../generated/prisma/client.ts";
 import type { SessionUser, SessionView } from "../locals.ts";
@@ -78,7 +79,7 @@ export class SessionStore {
    * password or two-step reset, disable, delete or sign-out-everywhere committed in between.
    */
   async create(input: NewSession, replacing?: string): Promise<{ cookieValue: string; session: SessionView } | null> {
-    const cookieValue = randomBytes(32).toString("base64url");
+    const cookieValue = pooledRandomBytes(32).toString("base64url");
     const now = this.opts.now();
     const ttl = input.pendingMfa ? Math.min(PENDING_MFA_TTL_SECONDS, this.opts.ttlSeconds) : this.opts.ttlSeconds;
     const row: Row = {
@@ -88,7 +89,7 @@ export class SessionStore {
       userEpoch: input.epoch,
       amr: input.amr,
       authTime: input.authTime,
-      csrfToken: randomBytes(32).toString("base64url"),
+      csrfToken: pooledRandomBytes(32).toString("base64url"),
       data: (input.data ?? {}) as Prisma.JsonValue,
       ip: input.ip?.slice(0, 64) ?? null,
       userAgent: input.userAgent?.slice(0, 512) ?? null,
