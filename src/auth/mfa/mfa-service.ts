@@ -5,7 +5,7 @@
 //   lock serialises them and the loser's WHERE no longer matches).
 // - Recovery codes are consumed the same way (conditional on usedAt IS NULL).
 import QRCode from "qrcode";
-import type { PrismaClient } from "../../generated/prisma/client.ts";
+import type { Prisma, PrismaClient } from "../../generated/prisma/client.ts";
 import type { AuditLog } from "../../audit/index.ts";
 import { Conflict, Invalid } from "../../errors.ts";
 import { RECOVERY_CODE_COUNT, hashRecoveryCode, newRecoveryCode, normalizeRecoveryCode } from "./recovery-codes.ts";
@@ -68,7 +68,8 @@ export class MfaService {
   }
 
   /** Turns MFA on when the code matches the pending secret; returns the new recovery codes. */
-  async confirmEnrolment(user: Account, code: string): Promise<string[]> {
+  /** `also` runs in the enrolment's transaction (ending the sessions authenticated without the factor). */
+  async confirmEnrolment(user: Account, code: string, also?: (tx: Prisma.TransactionClient) => Promise<unknown>): Promise<string[]> {
     const row = await this.deps.prisma.user.findUnique({ where: { id: user.id }, select: { totpEnabled: true, totpSecretEnc: true } });
     if (!row || row.totpEnabled || !row.totpSecretEnc) throw new Conflict("There is no set-up in progress. Start again.");
     const step = matchTotp(openTotpSecret(this.deps.box, user.id, row.totpSecretEnc), code.trim(), this.deps.now());
@@ -82,6 +83,7 @@ export class MfaService {
       });
       if (count === 0) throw new Conflict("The set-up changed while you were confirming it. Start again.");
       await replaceRecoveryCodes(tx, user.id, codes);
+      await also?.(tx);
       await this.deps.audit.record({ action: "mfa.enrol", outcome: "success", target: user.username, details: { method: "totp" } }, tx);
     });
     return codes;

@@ -46,13 +46,13 @@ export function accountMfaRoutes(auth: AuthService, render: Render): Router {
     const user = res.locals.user!;
     let codes: string[];
     try {
-      codes = await auth.mfa.confirmEnrolment(user, field(req, "code"));
+      // other sessions were authenticated without the new factor: they end with the enrolment
+      const session = res.locals.session!.id;
+      codes = await auth.mfa.confirmEnrolment(user, field(req, "code"), (tx) => auth.sessions.endOthers(user.id, session, tx));
     } catch (err) {
       if (err instanceof DomainError && err.kind === "invalid") return show(req, res, { error: err.fields.code ?? err.message }, 400);
       throw err;
     }
-    // other sessions were authenticated without the new factor: end them
-    await auth.sessions.destroyAllForUserExcept(user.id, res.locals.session!.id);
     showCodes(req, res, codes, true);
   });
 

@@ -177,10 +177,19 @@ export class SessionStore {
     return (await tx.webSession.deleteMany({ where: { userId } })).count;
   }
 
-  /** End a user's other sessions (a new second factor: they were authenticated without it). */
-  async destroyAllForUserExcept(userId: string, keepIdHash: string): Promise<number> {
-    return (await this.prisma.webSession.deleteMany({ where: { userId, idHash: { not: keepIdHash } } })).count;
+  /**
+   * End a user's other sessions, inside the caller's transaction: a new second factor, which they
+   * were authenticated without. The epoch moves too, so a password-only sign-in still in flight is
+   * refused as well; the session kept is carried over to the new epoch.
+   */
+  async endOthers(userId: string, keepIdHash: string, tx: Prisma.TransactionClient): Promise<number> {
+    await this.bumpEpoch(userId, tx);
+    await tx.$executeRaw`
+      UPDATE web_sessions s SET user_epoch = u.session_epoch FROM users u
+      WHERE s.id_hash = ${keepIdHash} AND s.user_id = ${userId}::uuid AND u.id = s.user_id`;
+    return (await tx.webSession.deleteMany({ where: { userId, idHash: { not: keepIdHash } } })).count;
   }
+
 
   /** Delete rows past their absolute or idle limit (the read path ignores them anyway). */
   async sweep(): Promise<number> {

@@ -74,6 +74,29 @@ for (const backend of testBackends()) {
       });
     }
 
+    test("enrolling a second factor commits mid-way through a password-only sign-in → refused; the enrolling session lives on under the new epoch", async () => {
+      const u = await newUser(t, `epoch${++n}`);
+      const enrolling = await login(t.request, u.username);
+      assert.equal((await enrolling.submit("/account/mfa", "/account/mfa/setup", {})).status, 303);
+      const setup = await enrolling.get("/account/mfa");
+      const secret = secretFrom(setup.text);
+      const before = await epochOf(u.id);
+
+      const b = new Browser(t.request);
+      const page = await b.get("/login");
+      holdNextCreate(async () => {
+        const confirmed = await enrolling.post("/account/mfa/confirm", { _csrf: csrfFrom(setup.text), code: totpAt(secret, new Date()) });
+        assert.equal(confirmed.status, 200, confirmed.text.slice(0, 400));
+      });
+      const res = await b.post("/login", { _csrf: csrfFrom(page.text), username: u.username, password: DEMO_PASSWORD });
+      assert.equal(res.status, 401, "the sign-in read the account before it had a second factor: no password-only session");
+      assert.equal(b.session, undefined);
+      assert.equal(await accessEnded(u.username), 1);
+      assert.equal(await epochOf(u.id), before! + 1);
+      assert.equal((await enrolling.get("/")).status, 200, "the session that enrolled is carried over to the new epoch");
+      assert.equal(await sessionsOf(u.id), 1);
+    });
+
     test("password step refused: the browser's existing session (another user's) is left as it was", async () => {
       const other = await newUser(t, `epoch${++n}`);
       const u = await newUser(t, `epoch${++n}`);
