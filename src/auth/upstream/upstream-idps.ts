@@ -69,7 +69,7 @@ function validate(i: UpstreamIdpInput): Required<UpstreamIdpInput> {
   if (!scopes.includes("openid") || scopes.length > 20 || !scopes.every((s) => SCOPE.test(s))) fields.scopes = "Scopes are space-separated tokens and include openid.";
   const usernameClaim = i.usernameClaim ?? DEFAULT_USERNAME_CLAIM;
   if (!CLAIM.test(usernameClaim)) fields.usernameClaim = "Name one claim of the ID token.";
-  if (Object.keys(fields).length) throw new Invalid("The upstream IdP is not valid.", fields);
+  if (Object.keys(fields).length) throw new Invalid(`The upstream IdP is not valid: ${Object.entries(fields).map(([k, m]) => `${k}: ${m}`).join(" ")}`, fields);
   return { slug: i.slug, displayName, issuer: i.issuer, clientId: i.clientId, clientSecret: i.clientSecret, scopes, usernameClaim, enabled: i.enabled ?? true };
 }
 
