@@ -3,11 +3,14 @@
 // downstream's redirect URI). A cookie-jar browser per site drives the real pages: downstream
 // login page → "Sign in with …" → upstream login → callback → signed in downstream.
 import assert from "node:assert/strict";
+import { createServer, type Server, type Socket } from "node:net";
 import { after, before, describe, test } from "node:test";
+import { TOTP_PERIOD, totpAt } from "../../../src/auth/index.ts";
+import { openTotpSecret } from "../../../src/auth/mfa/totp-secrets.ts";
 import { sealClientSecret } from "../../../src/oidc/index.ts";
 import { testBackends } from "../../helpers/db.ts";
-import { Browser, DEMO_PASSWORD } from "../../helpers/browser.ts";
-import { drive, startOidcApp, type OidcTestApp } from "../../helpers/oidc.ts";
+import { Browser, DEMO_PASSWORD, csrfFrom, inputValue } from "../../helpers/browser.ts";
+import { drive, startOidcApp, type DriveOptions, type OidcTestApp } from "../../helpers/oidc.ts";
 
 const SECRET = "downstream-client-secret-for-tests";
 const SLUG = "corp";
@@ -44,7 +47,7 @@ for (const backend of testBackends()) {
     const counts = async () => ({ users: await prisma().user.count(), links: await prisma().upstreamLink.count(), sessions: await prisma().webSession.count() });
 
     /** Downstream login page → the Corp SSO button → upstream sign-in; returns the downstream callback path, not yet visited. */
-    async function toCallback(b: Browser, username: string, returnTo?: string): Promise<string> {
+    async function toCallback(b: Browser, username: string, returnTo?: string, onPage?: DriveOptions["onPage"]): Promise<string> {
       const page = await b.get(returnTo ? `/login?return_to=${encodeURIComponent(returnTo)}` : "/login");
       assert.equal(page.status, 200);
       const href = /href="(\/login\/upstream\/corp[^"]*)"[^>]*>Sign in with Corp SSO</.exec(page.text)?.[1]?.replace(/&amp;/g, "&");
@@ -55,7 +58,7 @@ for (const backend of testBackends()) {
       assert.equal(authorize.origin, up.base);
       assert.equal(authorize.searchParams.get("code_challenge_method"), "S256");
       assert.ok(authorize.searchParams.get("nonce") && authorize.searchParams.get("state"));
-      const callback = new URL(await drive(new Browser(up.request), up.base, authorize.pathname + authorize.search, { username, password: DEMO_PASSWORD }));
+      const callback = new URL(await drive(new Browser(up.request), up.base, authorize.pathname + authorize.search, { username, password: DEMO_PASSWORD, onPage }));
       assert.equal(callback.origin + callback.pathname, `${down.base}/login/upstream/${SLUG}/callback`);
       return callback.pathname + callback.search;
     }
@@ -121,6 +124,29 @@ for (const backend of testBackends()) {
       assert.notEqual(created!.id, localAlice);
       assert.equal(await prisma().upstreamLink.count({ where: { userId: localAlice } }), 0);
       assert.equal(await prisma().webSession.count({ where: { userId: localAlice } }), 0);
+    });
+
+    test("an upstream sign-in with a second factor counts as MFA downstream, without asking for local TOTP", async () => {
+      // "admin" turns on TOTP at the upstream; the upstream's ID token then says amr ["pwd", "otp"]
+      const { directory, auth, box, db } = up.t.services;
+      const admin = (await directory.findUserByUsername("admin"))!;
+      await auth.mfa.beginEnrolment(admin);
+      const row = await db.prisma.user.findUniqueOrThrow({ where: { id: admin.id } });
+      const secret = openTotpSecret(box, admin.id, row.totpSecretEnc!);
+      await auth.mfa.confirmEnrolment(admin, totpAt(secret, new Date()));
+      const mfaStep: DriveOptions["onPage"] = (ub, path, res) => {
+        if (!path.startsWith("/login/mfa")) return Promise.resolve(undefined);
+        const returnTo = inputValue(res.text, "return_to");
+        return ub.post("/login/mfa", { _csrf: csrfFrom(res.text), code: totpAt(secret, new Date(Date.now() + TOTP_PERIOD * 1000)), ...(returnTo ? { return_to: returnTo } : {}) }, { Origin: up.base });
+      };
+      const b = new Browser(down.request);
+      const res = await b.get(await toCallback(b, "admin", undefined, mfaStep));
+      assert.equal(res.status, 303, res.text.slice(0, 400));
+      assert.equal(res.headers.location, "/", "no local second-factor step");
+      const session = await down.t.services.auth.sessions.load(b.session!);
+      assert.equal(session!.user.username, "admin");
+      assert.equal(session!.session.pendingMfa, false);
+      assert.deepEqual(session!.session.amr, ["fed", "mfa"]);
     });
 
     test("state mismatch: a callback whose state is not this browser's is refused, nothing written", async () => {
@@ -193,6 +219,25 @@ for (const backend of testBackends()) {
       assertErrorPage(await b.get("/login/upstream/gone"), 503, /Gone IdP cannot be reached/);
       assert.equal((await lastFailure()).reason, "discovery_failed");
       await down.t.services.upstream.idps.remove("gone", "test");
+    });
+
+    test("an upstream that accepts the connection but never answers times out into a clear 503 page", async () => {
+      const sockets: Socket[] = [];
+      const silent: Server = createServer((socket) => void sockets.push(socket));
+      await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+      const port = (silent.address() as { port: number }).port;
+      const clients = down.t.services.upstream.clients;
+      const timeout = clients.timeoutSeconds;
+      clients.timeoutSeconds = 1;
+      try {
+        await down.t.services.upstream.idps.add({ slug: "slow", displayName: "Slow IdP", issuer: `http://127.0.0.1:${port}`, clientId: "x", clientSecret: "y" }, "test");
+        assertErrorPage(await new Browser(down.request).get("/login/upstream/slow"), 503, /Slow IdP cannot be reached/);
+      } finally {
+        clients.timeoutSeconds = timeout;
+        await down.t.services.upstream.idps.remove("slow", "test");
+        for (const socket of sockets) socket.destroy();
+        silent.close();
+      }
     });
 
     test("a disabled local user is refused", async () => {
