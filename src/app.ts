@@ -39,7 +39,7 @@ export function createApp(s: Services): AppHandle {
   // --- feature routers (each module exposes a router factory through its index.ts) ---
   // The session middleware comes first: every router below can read res.locals.user/.session.
   app.use(sessionMiddleware(s.auth));
-  app.use(authRouter({ auth: s.auth, audit: s.audit, directory: s.directory, render: s.render, consents: s.oidc.consents }));
+  app.use(authRouter({ auth: s.auth, audit: s.audit, directory: s.directory, render: s.render, consents: s.oidc.consents, upstream: s.upstream }));
   // admin pages (/admin, web session + admin group) and admin JSON API (/api/admin, bearer tokens)
   app.use(adminRouter(s));
   // SAML IdP (metadata, SSO, SLO) and the local AWS sign-in at /aws/saml

@@ -3,7 +3,7 @@
 import type { Config } from "./config.ts";
 import type { Database } from "./db/index.ts";
 import { AuditLog } from "./audit/index.ts";
-import { AuthService, PasswordHasher, deriveKey } from "./auth/index.ts";
+import { AuthService, PasswordHasher, UpstreamLogin, deriveKey } from "./auth/index.ts";
 import { DirectoryService } from "./directory/index.ts";
 import { CryptoBox, KeyService, loadMasterKey } from "./keys/index.ts";
 import { Metrics, createRenderer, type Logger, type Render } from "./http/index.ts";
@@ -22,6 +22,8 @@ export interface Services {
   keys: KeyService;
   directory: DirectoryService;
   auth: AuthService;
+  /** sign-in through upstream OpenID Connect IdPs, and their configuration */
+  upstream: UpstreamLogin;
   /** the OpenID Connect provider (oidc-provider) and its interactions */
   oidc: OidcService;
   /** the AWS-compatible STS (POST /sts), trusted IdPs, IAM users, revocation */
@@ -45,6 +47,7 @@ export async function createServices(config: Config, db: Database, logger: Logge
   await directory.init();
   const auth = new AuthService({ config, prisma, sql: db.sql, audit, metrics, logger, passwords, box, masterKey });
   auth.start();
+  const upstream = new UpstreamLogin({ prisma, box, audit, metrics, directory, baseUrl: config.baseUrl, now: auth.now });
   const render = createRenderer();
   const oidc = new OidcService({ config, prisma, sql: db.sql, directory, keys, box, render, audit, logger, metrics, auth, cookieKeys: [deriveKey(masterKey, "oidc cookies v1").toString("base64url")] });
   oidc.start();
@@ -63,6 +66,7 @@ export async function createServices(config: Config, db: Database, logger: Logge
     keys,
     directory,
     auth,
+    upstream,
     oidc,
     sts,
     federation: sts.federation,

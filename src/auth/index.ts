@@ -9,6 +9,7 @@
 //   auth.userSessions           a user's sessions for pages (opaque handles), end one
 //   auth.endEverywhere(...)     end every session and OIDC grant of a user, audited, one transaction
 //   endAccess(..., tx)          the same, unaudited, inside the caller's transaction
+//   UpstreamLogin               sign-in through upstream OIDC IdPs, and their configuration (.idps)
 import "./locals.ts";
 import type { RequestHandler } from "express";
 import type { AuthService } from "./auth-service.ts";
@@ -24,6 +25,8 @@ export { CSRF_FIELD, CSRF_HEADER, deriveKey } from "./csrf/csrf.ts";
 export { formBody, field } from "./routes/forms.ts";
 export { safeReturnTo } from "./login/return-to.ts";
 export { authRouter } from "./routes/index.ts";
+export { UpstreamLogin } from "./upstream/upstream-login.ts";
+export type { UpstreamIdp, UpstreamIdpInput } from "./upstream/upstream-idps.ts";
 export type { AppsSource, ConsentsSource } from "./routes/home.ts";
 export { PasswordHasher } from "./password.ts";
 export { totpAt, TOTP_PERIOD } from "./mfa/totp.ts";

@@ -31,6 +31,14 @@ Usage:
   idp sts mfa create <name> <device>  a virtual TOTP device (SerialNumber arn:aws:iam::<acct>:mfa/<device>)
   idp sts revoke older-sessions <role-arn>   AWS "revoke active sessions" for a role
   idp sts revoke session <access-key-id>     end one temporary session now
+  idp upstream add --slug <slug> --name <display name> --issuer <url> --client-id <id>
+                   (--client-secret-stdin | --client-secret-file <path>) [--scopes "openid profile email"]
+                   [--username-claim <claim>] [--disabled]
+                                      an upstream OpenID Connect IdP for "Sign in with <name>";
+                                      prints the redirect URI to register there
+  idp upstream list                   upstream IdPs with their number of linked users
+  idp upstream enable|disable <slug>  show or hide it on the login page (disabled: no sign-in through it)
+  idp upstream remove <slug>          remove it and its links (the local users stay)
   idp help
 
 The aws commands need no database: they talk to a running gateway over HTTP. Every other

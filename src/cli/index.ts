@@ -14,6 +14,7 @@ import { SAML_OPTIONS, samlCommand } from "./saml.ts";
 import { seedCommand } from "./seed.ts";
 import { USERS_OPTIONS, usersCommand } from "./users.ts";
 import { STS_OPTIONS, stsCommand } from "./sts.ts";
+import { UPSTREAM_FLAGS, UPSTREAM_OPTIONS, upstreamCommand } from "./upstream.ts";
 
 export const EXIT = { ok: 0, failed: 1, usage: 64, unavailable: 69, config: 78 } as const;
 
@@ -27,6 +28,7 @@ const COMMANDS: Record<string, Command> = {
   aws: { run: awsCommand, options: AWS_OPTIONS, flags: AWS_FLAGS },
   saml: { run: samlCommand, options: SAML_OPTIONS },
   sts: { run: stsCommand, options: STS_OPTIONS },
+  upstream: { run: upstreamCommand, options: UPSTREAM_OPTIONS, flags: UPSTREAM_FLAGS },
   help: { run: async (_a, io) => (io.out(HELP), EXIT.ok) },
 };
 

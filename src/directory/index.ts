@@ -1,7 +1,7 @@
 // The directory: users, groups, AWS roles, group → role mappings, attribute → tag rules, and the
 // apps (SAML SPs, OIDC clients) with the groups allowed to use them. Cached reads, audited writes.
 export { DirectoryService, DIRECTORY_CHANNEL, type DirectoryServiceOptions } from "./service.ts";
-export type { AlsoInTx } from "./writes/common.ts";
+export type { AfterCreate, AlsoInTx } from "./writes/common.ts";
 export { appsFor, compare, createSnapshot, effectiveGroupsOf, hasAccess } from "./snapshot.ts";
 export * from "./types.ts";
 export {

@@ -16,7 +16,7 @@ import { appsFor, effectiveGroupsOf } from "./snapshot.ts";
 import type * as T from "./types.ts";
 import { isId, normalizeUsername, usernameProblem } from "./validation.ts";
 import * as apps from "./writes/apps.ts";
-import { checkVersion, requireId, type AlsoInTx, type Outcome, type Tx } from "./writes/common.ts";
+import { checkVersion, requireId, type AfterCreate, type AlsoInTx, type Outcome, type Tx } from "./writes/common.ts";
 import * as groups from "./writes/groups.ts";
 import * as roles from "./writes/roles.ts";
 import * as users from "./writes/users.ts";
@@ -118,11 +118,15 @@ export class DirectoryService {
 
   // ---------------------------------------------------------------- users
 
-  async createUser(input: T.CreateUserInput, actor: string): Promise<T.DirectoryUser> {
+  /** `then` writes more in the same transaction once the user exists (auth/upstream links a just-in-time user to its upstream account). */
+  async createUser(input: T.CreateUserInput, actor: string, then?: AfterCreate): Promise<T.DirectoryUser> {
     const i = inputs.userCreate(input);
     // hash before the transaction: argon2 takes milliseconds we should not spend holding the lock
     const hash = i.password === undefined ? undefined : await this.opts.passwords.hash(i.password);
-    return this.write("directory.user.create", actor, (tx) => users.createUser(tx, i, hash));
+    return this.write("directory.user.create", actor, async (tx) => {
+      const out = await users.createUser(tx, i, hash);
+      return then ? { ...out, details: { ...out.details, ...(await then(tx, out.result)) } } : out;
+    });
   }
 
   async updateUser(id: string, version: number, patch: T.UpdateUserInput, actor: string): Promise<T.DirectoryUser> {

@@ -11,6 +11,7 @@ import { safeReturnTo } from "../login/return-to.ts";
 import { MAX_USERNAME } from "../login/credentials.ts";
 import { field, formBody } from "./forms.ts";
 import { page } from "./render.ts";
+import type { UpstreamButton } from "../upstream/upstream-idps.ts";
 
 export const BAD_CREDENTIALS = "Incorrect username or password.";
 /** after POST /logout (1) and "sign out everywhere" (everywhere) */
@@ -28,17 +29,22 @@ interface LoginForm {
   prompt?: string;
 }
 
-export function loginRoutes(auth: AuthService, render: Render): Router {
+/** `upstreams`: the enabled upstream IdPs, one "Sign in with …" button each */
+export function loginRoutes(auth: AuthService, render: Render, upstreams: () => Promise<UpstreamButton[]>): Router {
   const r = Router();
-  const show = (req: Request, res: Response, form: LoginForm, status = 200) =>
-    page(render, req, res, "login", { title: "Sign in", username: "", fieldErrors: {}, ...form }, status);
+  const show = async (req: Request, res: Response, form: LoginForm, status = 200) => {
+    // the buttons carry the same return_to and prompt as the password form
+    const query = new URLSearchParams({ ...(form.returnTo ? { return_to: form.returnTo } : {}), ...(form.prompt ? { prompt: form.prompt } : {}) }).toString();
+    const data = { title: "Sign in", username: "", fieldErrors: {}, ...form, upstreams: await upstreams(), upstreamQuery: query ? `?${query}` : "" };
+    page(render, req, res, "login", data, status);
+  };
 
-  r.get("/login", (req, res) => {
+  r.get("/login", async (req, res) => {
     const returnTo = safeReturnTo(req.query.return_to);
     const prompt = req.query.prompt === "login" ? "login" : undefined;
     if (res.locals.user && !prompt) return res.redirect(303, returnTo ?? "/");
     const notice = SIGNED_OUT.get(String(req.query.signed_out));
-    show(req, res, { returnTo, notice, prompt });
+    await show(req, res, { returnTo, notice, prompt });
   });
 
   r.post("/login", formBody, requireCsrf, async (req, res) => {

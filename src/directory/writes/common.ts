@@ -2,6 +2,7 @@
 // DirectoryService.write opened, and returns what the audit event should say about it.
 import { Conflict, Invalid, NotFound } from "../../errors.ts";
 import type { Prisma } from "../../generated/prisma/client.ts";
+import type { DirectoryUser } from "../types.ts";
 import { isId } from "../validation.ts";
 
 export type Tx = Prisma.TransactionClient;
@@ -20,6 +21,9 @@ export interface Outcome<T> {
  * write, while the rows it touches still exist, and what it returns joins the audit event's details.
  */
 export type AlsoInTx = (tx: Tx) => Promise<Record<string, unknown>>;
+
+/** More work after a create, in its transaction, given the new entry; what it returns joins the audit details. */
+export type AfterCreate = (tx: Tx, user: DirectoryUser) => Promise<Record<string, unknown>>;
 
 /** Optimistic concurrency: the caller sends the version it read; a mismatch writes nothing. */
 export function checkVersion(version: unknown): number {

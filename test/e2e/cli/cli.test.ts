@@ -2,34 +2,23 @@
 // on the embedded database and (with TEST_DATABASE_URL) on a PostgreSQL server.
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { verify } from "@node-rs/argon2";
-import pg from "pg";
 import { openDatabase, readMigrations, type Database, type DatabaseTarget } from "../../../src/db/index.ts";
 import { testBackends } from "../../helpers/db.ts";
+import { cliDatabase, type CliDatabase } from "./cli-database.ts";
 import { lines, runIdp } from "./run-idp.ts";
 
 const PASSWORD = "correct horse battery staple";
-
-async function adminQuery(sql: string): Promise<void> {
-  const c = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
 
 for (const backend of testBackends()) {
   describe(`idp CLI (${backend})`, () => {
     let env: Record<string, string>;
     let target: DatabaseTarget;
     let dataDir: string;
-    let dbName: string | undefined;
     /** open the CLI's database from the test (between commands, never during one) */
     const inspect = async <T>(fn: (db: Database) => Promise<T>): Promise<T> => {
       const db = await openDatabase(target);
@@ -40,23 +29,12 @@ for (const backend of testBackends()) {
       }
     };
 
+    let cli: CliDatabase;
     before(async () => {
-      dataDir = await mkdtemp(path.join(os.tmpdir(), "idp-cli-"));
-      env = { NODE_ENV: "test", IDP_DATA_DIR: dataDir, IDP_MASTER_KEY: randomBytes(32).toString("base64"), IDP_BASE_URL: "http://127.0.0.1:4000" };
-      target = { kind: "embedded", dir: path.join(dataDir, "pglite") };
-      if (backend === "postgres") {
-        dbName = `idp_cli_${randomBytes(6).toString("hex")}`;
-        await adminQuery(`CREATE DATABASE ${dbName}`);
-        const u = new URL(process.env.TEST_DATABASE_URL!);
-        u.pathname = `/${dbName}`;
-        env.DATABASE_URL = u.toString();
-        target = { kind: "postgres", url: u.toString(), poolSize: 2 };
-      }
+      cli = await cliDatabase(backend, { NODE_ENV: "test", IDP_BASE_URL: "http://127.0.0.1:4000" });
+      ({ env, target, dataDir } = cli);
     });
-    after(async () => {
-      if (dbName) await adminQuery(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-      await rm(dataDir, { recursive: true, force: true });
-    });
+    after(() => cli.drop());
 
     it("idp migrate status on a fresh database: everything pending, exit 1", async () => {
       const r = await runIdp(["migrate", "status"], env);
@@ -232,23 +210,12 @@ describe("idp CLI errors (no database needed)", () => {
 describe("idp seed", () => {
   const backend = testBackends().at(-1)!; // one backend is enough here: PostgreSQL when available (faster)
   let env: Record<string, string>;
-  let dataDir: string;
-  let dbName: string | undefined;
+  let cli: CliDatabase;
   before(async () => {
-    dataDir = await mkdtemp(path.join(os.tmpdir(), "idp-cli-seed-"));
-    env = { NODE_ENV: "development", IDP_DATA_DIR: dataDir, IDP_MASTER_KEY: randomBytes(32).toString("base64"), IDP_BASE_URL: "http://127.0.0.1:4000" };
-    if (backend === "postgres") {
-      dbName = `idp_cli_${randomBytes(6).toString("hex")}`;
-      await adminQuery(`CREATE DATABASE ${dbName}`);
-      const u = new URL(process.env.TEST_DATABASE_URL!);
-      u.pathname = `/${dbName}`;
-      env.DATABASE_URL = u.toString();
-    }
+    cli = await cliDatabase(backend, { NODE_ENV: "development", IDP_BASE_URL: "http://127.0.0.1:4000" }, "idp-cli-seed-");
+    env = cli.env;
   });
-  after(async () => {
-    if (dbName) await adminQuery(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  after(() => cli.drop());
 
   it(`refuses a database with pending migrations, then seeds the demo directory once (${backend})`, async () => {
     const early = await runIdp(["seed"], env);

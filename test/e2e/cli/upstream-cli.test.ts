@@ -1,0 +1,95 @@
+// `idp upstream …` end to end: real processes on the embedded database and (with TEST_DATABASE_URL)
+// on a PostgreSQL server. The client secret comes from stdin or a file, is stored sealed, and every
+// change is an audit event with actor "cli".
+import assert from "node:assert/strict";
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import { after, before, describe, it } from "node:test";
+import { loadConfig } from "../../../src/config.ts";
+import { openDatabase, type DatabaseTarget } from "../../../src/db/index.ts";
+import { createLogger } from "../../../src/http/index.ts";
+import { createServices } from "../../../src/services.ts";
+import { testBackends } from "../../helpers/db.ts";
+import { cliDatabase, type CliDatabase } from "./cli-database.ts";
+import { lines, runIdp } from "./run-idp.ts";
+
+const SECRET = "s3cret-from-the-upstream-console";
+
+for (const backend of testBackends()) {
+  describe(`idp upstream (${backend})`, () => {
+    let env: Record<string, string>;
+    let target: DatabaseTarget;
+    let db0: CliDatabase;
+
+    before(async () => {
+      db0 = await cliDatabase(backend, { NODE_ENV: "test", IDP_BASE_URL: "https://idp.example.com" }, "idp-upstream-cli-");
+      ({ env, target } = db0);
+      assert.equal((await runIdp(["migrate"], env)).code, 0);
+    });
+    after(() => db0.drop());
+
+    it("add (secret on stdin, or from a file), list, disable, remove; audited; the secret stored sealed", async () => {
+      const add = await runIdp(["upstream", "add", "--slug", "corp", "--name", "Corp SSO", "--issuer", "https://login.corp.example", "--client-id", "gw", "--client-secret-stdin"], env, { stdin: `${SECRET}\n` });
+      assert.equal(add.code, 0, add.stderr);
+      assert.match(add.stdout, /register this redirect URI at https:\/\/login\.corp\.example: https:\/\/idp\.example\.com\/login\/upstream\/corp\/callback/);
+      const file = path.join(db0.dataDir, "secret.txt");
+      await writeFile(file, "other-secret\n");
+      const add2 = await runIdp(["upstream", "add", "--slug", "partner", "--name", "Partner", "--issuer", "https://partner.example/oidc", "--client-id", "p", "--client-secret-file", file, "--scopes", "openid email", "--username-claim", "email", "--disabled"], env);
+      assert.equal(add2.code, 0, add2.stderr);
+
+      const list = await runIdp(["upstream", "list"], env);
+      assert.equal(list.code, 0, list.stderr);
+      const rows = lines(list.stdout);
+      assert.equal(rows.length, 3);
+      assert.match(rows[1]!, /^corp +Corp SSO +https:\/\/login\.corp\.example +gw +openid profile email +preferred_username +yes +0$/);
+      assert.match(rows[2]!, /^partner +Partner +https:\/\/partner\.example\/oidc +p +openid email +email +no +0$/);
+      assert.doesNotMatch(list.stdout, /s3cret|other-secret/);
+
+      assert.equal((await runIdp(["upstream", "disable", "corp"], env)).code, 0);
+      const removed = await runIdp(["upstream", "remove", "partner"], env);
+      assert.equal(removed.code, 0, removed.stderr);
+
+      const config = loadConfig({ ...env });
+      const db = await openDatabase(target);
+      const services = await createServices(config, db, createLogger("silent"), { defaultMetrics: false });
+      try {
+        const row = await db.prisma.upstreamIdp.findUniqueOrThrow({ where: { slug: "corp" } });
+        assert.equal(row.enabled, false);
+        assert.ok(!row.clientSecretEnc.includes(SECRET), "stored sealed");
+        assert.equal(await db.prisma.upstreamIdp.count({ where: { slug: "partner" } }), 0);
+        await services.upstream.idps.setEnabled("corp", true, "test");
+        assert.equal((await services.upstream.idps.enabled("corp"))?.clientSecret, SECRET);
+        const events = await db.prisma.auditEvent.findMany({ where: { action: { startsWith: "upstream." } }, orderBy: { id: "asc" } });
+        assert.deepEqual(events.map((e) => [e.actor, e.action, e.target]), [
+          ["cli", "upstream.add", "upstream:corp"],
+          ["cli", "upstream.add", "upstream:partner"],
+          ["cli", "upstream.disable", "upstream:corp"],
+          ["cli", "upstream.remove", "upstream:partner"],
+          ["test", "upstream.enable", "upstream:corp"],
+        ]);
+        assert.doesNotMatch(JSON.stringify(events.map((e) => e.details)), /s3cret|other-secret/);
+      } finally {
+        await services.close();
+        await db.close();
+      }
+    });
+
+    it("refuses bad input with a one-line message and writes nothing", async () => {
+      const base = ["upstream", "add", "--slug", "x", "--name", "X", "--issuer", "https://x.example", "--client-id", "c"];
+      const none = await runIdp(base, env);
+      assert.equal(none.code, 64, "no secret source");
+      const both = await runIdp([...base, "--client-secret-stdin", "--client-secret-file", "/nonexistent"], env, { stdin: "s\n" });
+      assert.equal(both.code, 64, "two secret sources");
+      assert.equal((await runIdp(["upstream", "add", "--slug", "x", "--client-secret", "s"], env)).code, 64, "a secret on argv is refused");
+      const http = await runIdp(["upstream", "add", "--slug", "x", "--name", "X", "--issuer", "http://x.example", "--client-id", "c", "--client-secret-stdin"], env, { stdin: "s\n" });
+      assert.equal(http.code, 1);
+      assert.match(http.stderr, /issuer: The issuer must be https/);
+      const dup = await runIdp(["upstream", "add", "--slug", "corp", "--name", "X", "--issuer", "https://x.example", "--client-id", "c", "--client-secret-stdin"], env, { stdin: "s\n" });
+      assert.equal(dup.code, 1);
+      assert.match(dup.stderr, /already exists/);
+      assert.equal((await runIdp(["upstream", "remove", "nope"], env)).code, 1);
+      const list = await runIdp(["upstream", "list"], env);
+      assert.equal(lines(list.stdout).length, 2, "still only corp");
+    });
+  });
+}
