@@ -28,9 +28,8 @@ export function loginUpstreamRoutes(auth: AuthService, upstream: UpstreamLogin):
     noStore(res);
     const state = readCookie(req, cookie);
     res.clearCookie(cookie, attributes);
-    const signIn = await upstream.finish(String(req.params.slug), req.originalUrl, state);
     // local TOTP is not asked: the upstream IdP is trusted to authenticate its people (amr says how)
-    await auth.startSession(req, res, { userId: signIn.user.id, pendingMfa: false, amr: signIn.amr, authTime: signIn.authTime });
+    const signIn = await upstream.finish(String(req.params.slug), req.originalUrl, state, async (s) => (await auth.startSession(req, res, { ...s, pendingMfa: false })) !== null);
     res.redirect(303, signIn.returnTo ?? "/");
   });
 

@@ -25,6 +25,8 @@ export interface UpstreamIdentity {
 export interface ResolvedUser {
   user: DirectoryUser;
   created: boolean;
+  /** the user's session epoch, read from the database with the link: the session is created under it */
+  epoch: number;
 }
 
 /** "<base><suffix>", the base cut so the whole fits a username. */
@@ -44,31 +46,38 @@ export class UpstreamAccounts {
   async resolve(who: UpstreamIdentity): Promise<ResolvedUser> {
     const sub = String(who.claims.sub);
     const linked = await this.linked(who.upstreamId, sub);
-    if (linked) return { user: linked, created: false };
+    if (linked) return { ...linked, created: false };
     const candidates = usernameCandidates(who.slug, who.claims[who.usernameClaim], sub);
     // the last resort cannot realistically collide: 40 random bits after the slug
     candidates.push(`${who.slug}.${randomBytes(5).toString("hex")}`);
     for (const username of candidates) {
       if (await this.deps.directory.findUserByUsername(username)) continue;
       try {
+        let epoch = 0;
         const user = await this.deps.directory.createUser(profile(username, who.claims), `upstream:${who.slug}`, async (tx, created) => {
           await tx.upstreamLink.create({ data: { upstreamId: who.upstreamId, subject: sub, userId: created.id } });
+          epoch = (await tx.user.findUniqueOrThrow({ where: { id: created.id }, select: { sessionEpoch: true } })).sessionEpoch;
           return { upstream: who.slug, subject: sub };
         });
-        return { user, created: true };
+        return { user, created: true, epoch };
       } catch (err) {
         if (!(err instanceof Conflict)) throw err;
         // a concurrent first sign-in of the same account won (its link exists now), or someone took the username
         const won = await this.linked(who.upstreamId, sub);
-        if (won) return { user: won, created: false };
+        if (won) return { ...won, created: false };
       }
     }
     throw new Conflict("No free username was found for this account.");
   }
 
-  private async linked(upstreamId: string, subject: string): Promise<DirectoryUser | undefined> {
-    const link = await this.deps.prisma.upstreamLink.findUnique({ where: { upstreamId_subject: { upstreamId, subject } }, select: { userId: true } });
-    return link ? this.deps.directory.findUserById(link.userId) : undefined;
+  /** The linked user, with their session epoch as the database has it now (the directory's copy is cached). */
+  private async linked(upstreamId: string, subject: string): Promise<{ user: DirectoryUser; epoch: number } | undefined> {
+    const link = await this.deps.prisma.upstreamLink.findUnique({
+      where: { upstreamId_subject: { upstreamId, subject } },
+      select: { userId: true, user: { select: { sessionEpoch: true } } },
+    });
+    const user = link ? await this.deps.directory.findUserById(link.userId) : undefined;
+    return user && link ? { user, epoch: link.user.sessionEpoch } : undefined;
   }
 }
 

@@ -35,6 +35,9 @@ export interface UpstreamSignIn {
   returnTo: string | null;
 }
 
+/** Creates the web session (AuthService.startSession); false when the user's access ended since `epoch` was read. */
+export type StartSession = (s: { userId: string; epoch: number; amr: string[]; authTime: Date }) => Promise<boolean>;
+
 /** upstream amr values that mean a second factor was used (RFC 8176) */
 const MFA_AMR = new Set(["mfa", "otp"]);
 const NO_SUCH = "There is no such sign-in option.";
@@ -76,8 +79,8 @@ export class UpstreamLogin {
     return { url: url.href, state };
   }
 
-  /** Completes a sign-in from the callback URL and the state cookie; the user to start a session for. */
-  async finish(slug: string, originalUrl: string, cookieState: string | undefined): Promise<UpstreamSignIn> {
+  /** Completes a sign-in from the callback URL and the state cookie, starting the user's session. */
+  async finish(slug: string, originalUrl: string, cookieState: string | undefined, startSession: StartSession): Promise<UpstreamSignIn> {
     const idp = await this.idps.enabled(slug);
     if (!idp) throw new NotFound(NO_SUCH);
     const fail = (reason: string, err: DomainError) => this.failure(idp, reason, err);
@@ -113,12 +116,16 @@ export class UpstreamLogin {
       if (err instanceof DomainError) throw await fail("no_local_user", err);
       throw err;
     }
-    const { user, created } = resolved;
+    const { user, created, epoch } = resolved;
     if (user.disabled) throw await fail("disabled", new Denied("This account is disabled. Ask an administrator."));
     const upstreamAmr = Array.isArray(claims.amr) ? claims.amr.filter((a): a is string => typeof a === "string") : [];
     const amr = upstreamAmr.some((a) => MFA_AMR.has(a)) ? ["fed", "mfa"] : ["fed"];
     const now = this.deps.now();
     const authTime = typeof claims.auth_time === "number" && claims.auth_time * 1000 <= now.getTime() ? new Date(claims.auth_time * 1000) : now;
+    if (!(await startSession({ userId: user.id, epoch, amr, authTime }))) {
+      // an admin action or sign-out-everywhere committed while this sign-in was in flight
+      throw await fail("access_ended", new Denied("This sign-in has ended: your account changed while you were signing in. Sign in again."));
+    }
     this.deps.metrics.logins.inc({ outcome: "success" });
     await this.deps.audit.record({ action: "login.success", outcome: "success", actor: user.username, target: user.username, details: { method: `upstream:${idp.slug}`, amr, upstreamAmr, created } });
     return { user, amr, authTime, returnTo: pending.returnTo };

@@ -240,6 +240,32 @@ for (const backend of testBackends()) {
       }
     });
 
+    test("access ended while the callback is in flight (sign out everywhere commits before the session insert): refused, no session", async () => {
+      const bob = (await down.t.services.directory.findUserByUsername("bob"))!;
+      const b = new Browser(down.request);
+      const callback = await toCallback(b, "bob");
+      const store = down.t.services.auth.sessions;
+      const create = store.create;
+      store.create = async function (this: typeof store, ...args: Parameters<typeof store.create>) {
+        store.create = create;
+        await down.t.services.auth.endEverywhere(down.t.services.oidc.consents, { userId: bob.id, username: bob.username, actor: bob.username, action: "auth.sessions.end_all" });
+        return create.apply(this, args);
+      };
+      const before = await counts();
+      assertErrorPage(await b.get(callback), 403, /This sign-in has ended/);
+      assert.equal(b.session, undefined);
+      assert.equal((await counts()).sessions, before.sessions - (await endedSessions()), "no session was created");
+      assert.equal((await lastFailure()).reason, "access_ended");
+      const success = await prisma().auditEvent.findFirst({ where: { action: "login.success" }, orderBy: { id: "desc" } });
+      const failure = await prisma().auditEvent.findFirst({ where: { action: "login.failure" }, orderBy: { id: "desc" } });
+      assert.ok(failure!.id > success!.id, "not audited as a success");
+
+      async function endedSessions() {
+        const e = await prisma().auditEvent.findFirst({ where: { action: "auth.sessions.end_all" }, orderBy: { id: "desc" } });
+        return Number((e!.details as { sessions?: number }).sessions ?? 0);
+      }
+    });
+
     test("a disabled local user is refused", async () => {
       const bob = (await down.t.services.directory.findUserByUsername("bob"))!;
       await down.t.services.directory.setUserDisabled(bob.id, bob.version, true, "test");
