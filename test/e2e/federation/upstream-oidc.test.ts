@@ -3,6 +3,7 @@
 // downstream's redirect URI). A cookie-jar browser per site drives the real pages: downstream
 // login page → "Sign in with …" → upstream login → callback → signed in downstream.
 import assert from "node:assert/strict";
+import { createServer as createHttpServer, type ServerResponse } from "node:http";
 import { createServer, type Server, type Socket } from "node:net";
 import { after, before, describe, test } from "node:test";
 import { TOTP_PERIOD, totpAt } from "../../../src/auth/index.ts";
@@ -237,6 +238,41 @@ for (const backend of testBackends()) {
         await down.t.services.upstream.idps.remove("slow", "test");
         for (const socket of sockets) socket.destroy();
         silent.close();
+      }
+    });
+
+    test("an upstream whose token endpoint never answers: the callback times out into a clear 503 page, nothing written", async () => {
+      // discovery answers; the token endpoint takes the request and never replies
+      const held: ServerResponse[] = [];
+      const tardy = createHttpServer((req, res) => {
+        const base = `http://127.0.0.1:${(tardy.address() as { port: number }).port}`;
+        if (req.url === "/.well-known/openid-configuration") {
+          res.setHeader("content-type", "application/json");
+          res.end(JSON.stringify({ issuer: base, authorization_endpoint: `${base}/auth`, token_endpoint: `${base}/token`, jwks_uri: `${base}/jwks`, response_types_supported: ["code"] }));
+        } else held.push(res);
+      });
+      await new Promise<void>((resolve) => tardy.listen(0, "127.0.0.1", resolve));
+      const issuer = `http://127.0.0.1:${(tardy.address() as { port: number }).port}`;
+      const clients = down.t.services.upstream.clients;
+      const timeout = clients.timeoutSeconds;
+      clients.timeoutSeconds = 1;
+      try {
+        await down.t.services.upstream.idps.add({ slug: "tardy", displayName: "Tardy IdP", issuer, clientId: "x", clientSecret: "y" }, "test");
+        const b = new Browser(down.request);
+        const start = await b.get("/login/upstream/tardy");
+        assert.equal(start.status, 303, start.text.slice(0, 300));
+        const state = new URL(start.headers.location!).searchParams.get("state");
+        const before = await counts();
+        assertErrorPage(await b.get(`/login/upstream/tardy/callback?code=never-redeemed&state=${state}`), 503, /Tardy IdP cannot be reached/);
+        assert.equal(held.length, 1, "the code was sent to the token endpoint");
+        assert.equal((await lastFailure()).reason, "upstream_unreachable");
+        assert.deepEqual(await counts(), before);
+        assert.equal(b.session, undefined);
+      } finally {
+        clients.timeoutSeconds = timeout;
+        await down.t.services.upstream.idps.remove("tardy", "test");
+        for (const res of held) res.destroy();
+        tardy.close();
       }
     });
 
