@@ -56,6 +56,9 @@ const NOTICES: Record<string, string> = {
   imported: "Metadata imported.",
   revokedSession: "The session is revoked: its credentials stop working now.",
   revokedOlder: "Sessions of the role issued before now are revoked; later sessions are unaffected.",
+  upstreamEnabled: "The upstream IdP is enabled: its button shows on the login page.",
+  upstreamDisabled: "The upstream IdP is disabled: its button is gone and sign-ins through it are refused.",
+  upstreamRemoved: "The upstream IdP and its links are removed; the local users stay.",
 };
 
 /** Redirect after a successful POST with a notice code (PRG keeps reloads harmless). */

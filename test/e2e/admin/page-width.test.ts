@@ -1,9 +1,10 @@
 // Every admin page fits the window, in headless Chromium: with realistic data (STS sessions with
 // long role ARNs, session names, source identities and six tags; a user with a long e-mail in
-// several groups; audit events with long targets; a retired signing key), each page reachable from the admin menu and one
-// detail page of each kind is opened at 1280×800 and at 1024×800, and the page must not scroll
-// sideways. At 1280 no table may need a scroll container either; at 1024 one may (the page itself
-// still must not scroll). Failures name the page and its width. Screenshots: test-artifacts/admin/width-<px>-<page>.png.
+// several groups; audit events with long targets; a retired signing key; an upstream IdP with a
+// long issuer), each page reachable from the admin menu and one detail page of each kind is
+// opened at 1280×800 and at 1024×800, and the page must not scroll sideways. At 1280 no table may
+// need a scroll container either; at 1024 one may (the page itself still must not scroll).
+// Failures name the page and its width. Screenshots: test-artifacts/admin/width-<px>-<page>.png.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { Page } from "playwright-core";
@@ -54,6 +55,10 @@ async function seed(ui: AdminChromium): Promise<void> {
   const web = await webIdentityCall(ui.t.request, await mintIdToken(s), ENGINEER, { RoleSessionName: "ci-deploy-customer-analytics-pipeline-eu-central-1-run-88412" });
   assert.equal(web.status, 200, web.text);
 
+  await s.upstream.idps.add(
+    { slug: "platform-workforce-sso-eu", displayName: "Platform Engineering Workforce SSO", issuer: "https://login.platform-engineering.example.com/realms/workforce-identity-production-eu-central-1", clientId: "idp-gateway-production-eu-central-1-customer-analytics", clientSecret: "not-shown", scopes: ["openid", "profile", "email", "offline_access", "groups"] },
+    actor,
+  );
   await s.keys.rotate(actor); // a retired key fills the keys table's last timestamp column
   await s.audit.record({ actor: "client:admin-automation", action: "sts.revoke.older-sessions", target: LONG_ROLE, outcome: "success", sourceIp: "2001:db8:85a3:8d3:1319:8a2e:370:7348", details: { before: new Date().toISOString() } });
   await s.audit.record({ actor: "priya.ramanathan-okonkwo@platform-engineering.example.com", action: "login.password", target: "priya.ramanathan-okonkwo@platform-engineering.example.com", outcome: "failure", sourceIp: "198.51.100.23" });

@@ -11,7 +11,7 @@ import { secretFrom } from "../auth/support.ts";
 import { StsProviderStore } from "../../../src/admin/providers-store.ts";
 import { ENGINEER, mintIdToken, webIdentityCall } from "../../helpers/sts.ts";
 
-const PAGES = ["/admin", "/admin/users", "/admin/groups", "/admin/roles", "/admin/mappings", "/admin/sps", "/admin/clients", "/admin/providers", "/admin/sts-sessions", "/admin/keys", "/admin/audit", "/admin/preview"];
+const PAGES = ["/admin", "/admin/users", "/admin/groups", "/admin/roles", "/admin/mappings", "/admin/sps", "/admin/clients", "/admin/providers", "/admin/upstreams", "/admin/sts-sessions", "/admin/keys", "/admin/audit", "/admin/preview"];
 
 /** The markup of the POST form with this action, from its action attribute to its </form>. */
 function formWith(html: string, action: string): string {

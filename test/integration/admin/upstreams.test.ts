@@ -1,0 +1,178 @@
+// Admin page for upstream OIDC IdPs (/admin/upstreams): an admin adds one through the real form and
+// it becomes a "Sign in with …" button on the login page; disabling hides it, removing (behind the
+// confirmation step) deletes it with its links; bad input redraws the form with field messages and
+// writes nothing; an auditor sees the list without forms and is refused on every POST; the client
+// secret appears on no page, not even the form redrawn after an error; writes are audited with the
+// acting admin.
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { startTestApp, type TestApp } from "../../helpers/app.ts";
+import { Browser, csrfFrom, login } from "../../helpers/browser.ts";
+import { testBackends } from "../../helpers/db.ts";
+
+const SECRET = "s3cret-upstream-Value-9f2c";
+const form = (over: Record<string, string> = {}) => ({
+  slug: "corp", displayName: "Corp SSO", issuer: "https://login.corp.example", clientId: "idp-gateway", clientSecret: SECRET, scopes: "openid profile email", usernameClaim: "preferred_username", ...over,
+});
+
+for (const backend of testBackends()) {
+  describe(`admin upstream IdPs page (${backend})`, () => {
+    let t: TestApp;
+    let admin: Browser;
+    before(async () => {
+      t = await startTestApp(backend);
+      admin = await login(t.request, "admin");
+    });
+    after(() => t.close());
+
+    const count = () => t.services.db.prisma.upstreamIdp.count();
+    const audits = (action: string) => t.services.audit.query({ action, limit: 100 });
+    const loginPage = async () => (await new Browser(t.request).get("/login")).text;
+    const add = (over: Record<string, string> = {}) => admin.submit("/admin/upstreams", "/admin/upstreams", form(over));
+    const removeAll = async () => {
+      for (const i of await t.services.upstream.idps.list()) await t.services.upstream.idps.remove(i.slug, "test");
+    };
+
+    test("an admin adds an upstream IdP: listed with its redirect URI, a Sign in button on /login, audited, the secret never shown", async () => {
+      await removeAll();
+      const empty = await admin.get("/admin/upstreams");
+      assert.equal(empty.status, 200);
+      assert.match(empty.text, /aria-current="page">Upstream IdPs</, "the nav link is there and current");
+      assert.match(empty.text, /<input id="f-clientSecret" name="clientSecret" type="password" value=""/);
+      assert.doesNotMatch(await loginPage(), /Sign in with Corp SSO/);
+
+      const res = await add();
+      assert.equal(res.status, 303, res.text);
+      assert.equal(res.headers.location, "/admin/upstreams?notice=created");
+      const page = await admin.get(res.headers.location!);
+      assert.match(page.text, /role="status">Created\./);
+      assert.match(page.text, /Corp SSO<br><code class="small">corp<\/code>/);
+      assert.match(page.text, /https:\/\/login\.corp\.example/);
+      assert.match(page.text, /<code>idp-gateway<\/code>/);
+      assert.ok(page.text.includes(`<code>${t.services.upstream.redirectUri("corp")}</code>`), "the redirect URI to register");
+      assert.match(page.text, /<td>0<\/td>\s*<td class="ok">enabled<\/td>/, "no linked users yet, enabled");
+      const login = await loginPage();
+      assert.match(login, /href="\/login\/upstream\/corp">Sign in with Corp SSO<\/a>/);
+
+      for (const html of [page.text, login, (await admin.get("/admin/audit")).text]) assert.ok(!html.includes(SECRET), "the client secret is on no page");
+      const stored = await t.services.db.prisma.upstreamIdp.findUniqueOrThrow({ where: { slug: "corp" } });
+      assert.ok(!stored.clientSecretEnc.includes(SECRET), "sealed at rest");
+      assert.equal((await t.services.upstream.idps.enabled("corp"))?.clientSecret, SECRET, "the secret from the form is the one used");
+
+      const [ev] = await audits("upstream.add");
+      assert.equal(ev?.actor, "admin");
+      assert.equal(ev?.target, "upstream:corp");
+      assert.equal(ev?.outcome, "success");
+    });
+
+    test("bad input redraws the form with the message next to the field and writes nothing", async () => {
+      await removeAll();
+      assert.equal((await add({ slug: "taken" })).status, 303);
+      const before = await count();
+      const events = (await audits("upstream.add")).length;
+      const fresh = { slug: "fresh" };
+      for (const [over, field, status] of [
+        [{ slug: "Not A Slug" }, "slug", 400],
+        [{ slug: "taken" }, "slug", 409],
+        [{ issuer: "http://login.corp.example" }, "issuer", 400],
+        [{ issuer: "not a url" }, "issuer", 400],
+        [{ clientSecret: "" }, "clientSecret", 400],
+        [{ displayName: " " }, "displayName", 400],
+        [{ scopes: "profile email" }, "scopes", 400],
+      ] as const) {
+        const res = await add({ ...fresh, ...over });
+        assert.equal(res.status, status, JSON.stringify(over));
+        assert.match(res.text, new RegExp(`aria-invalid="true" aria-describedby="f-${field}-error"`), JSON.stringify(over));
+        assert.match(res.text, new RegExp(`<p class="field-error" id="f-${field}-error">`), JSON.stringify(over));
+        assert.ok(!res.text.includes(SECRET), "the secret is not drawn back");
+        assert.match(res.text, /name="displayName" type="text" value="[^"]+"/, "what was typed stays");
+      }
+      assert.equal(await count(), before);
+      assert.equal((await audits("upstream.add")).length, events);
+      assert.doesNotMatch(await loginPage(), /\/login\/upstream\/fresh/);
+    });
+
+    test("disable hides the button, enable brings it back; audited with the admin", async () => {
+      await removeAll();
+      assert.equal((await add()).status, 303);
+      let res = await admin.submit("/admin/upstreams", "/admin/upstreams/corp/disable", {});
+      assert.equal(res.status, 303);
+      assert.equal(res.headers.location, "/admin/upstreams?notice=upstreamDisabled");
+      assert.doesNotMatch(await loginPage(), /Sign in with Corp SSO/);
+      assert.equal(await t.services.upstream.idps.enabled("corp"), undefined, "sign-ins through it are refused");
+      const page = await admin.get("/admin/upstreams");
+      assert.match(page.text, /class="deny">disabled/);
+      assert.match(page.text, /action="\/admin\/upstreams\/corp\/enable"/);
+      assert.equal((await audits("upstream.disable"))[0]?.actor, "admin");
+
+      res = await admin.submit("/admin/upstreams", "/admin/upstreams/corp/enable", {});
+      assert.equal(res.status, 303);
+      assert.match(await loginPage(), /Sign in with Corp SSO/);
+      assert.equal((await audits("upstream.enable"))[0]?.actor, "admin");
+
+      res = await admin.submit("/admin/upstreams", "/admin/upstreams/nobody/disable", {});
+      assert.equal(res.status, 404);
+    });
+
+    test("remove sits behind the confirmation step and takes the IdP and its links; the users stay", async () => {
+      await removeAll();
+      assert.equal((await add()).status, 303);
+      const idp = await t.services.db.prisma.upstreamIdp.findUniqueOrThrow({ where: { slug: "corp" } });
+      const alice = (await t.services.directory.findUserByUsername("alice"))!;
+      await t.services.db.prisma.upstreamLink.create({ data: { upstreamId: idp.id, subject: "sub-1", userId: alice.id } });
+
+      const page = await admin.get("/admin/upstreams");
+      assert.match(page.text, /<td>1<\/td>\s*<td class="ok">enabled/, "one linked user");
+      const start = page.text.indexOf('action="/admin/upstreams/corp/delete"');
+      const removeForm = page.text.slice(start, page.text.indexOf("</form>", start));
+      assert.match(removeForm, /<details class="confirm">\s*<summary aria-label="Remove upstream IdP corp…">Remove…<\/summary>/);
+      assert.match(removeForm, /its 1 link to local users go too, the users stay/);
+      assert.ok(removeForm.includes('<button type="submit" class="danger">Remove corp</button>'));
+      assert.equal(removeForm.split('type="submit"').length - 1, 1, "no other submit button");
+
+      const res = await admin.post("/admin/upstreams/corp/delete", { _csrf: csrfFrom(page.text) });
+      assert.equal(res.status, 303);
+      assert.equal(res.headers.location, "/admin/upstreams?notice=upstreamRemoved");
+      assert.equal(await count(), 0);
+      assert.equal(await t.services.db.prisma.upstreamLink.count(), 0);
+      assert.ok(await t.services.directory.findUserByUsername("alice"), "the local user stays");
+      assert.doesNotMatch(await loginPage(), /Sign in with Corp SSO/);
+      assert.match((await admin.get("/admin/upstreams")).text, /No upstream IdP yet/);
+      const [ev] = await audits("upstream.remove");
+      assert.equal(ev?.actor, "admin");
+      assert.deepEqual(ev?.details, { linksRemoved: 1 });
+      assert.equal((await admin.submit("/admin/upstreams", "/admin/upstreams/corp/delete", {})).status, 404);
+    });
+
+    test("an auditor sees the list without forms and every POST is refused; a wrong CSRF token too", async () => {
+      await removeAll();
+      assert.equal((await add()).status, 303);
+      const auditors = await t.services.directory.createGroup({ name: "auditors" }, "test");
+      const bobUser = (await t.services.directory.findUserByUsername("bob"))!;
+      await t.services.directory.setUserGroups(bobUser.id, bobUser.version, [...bobUser.groupIds, auditors.id], "test");
+      const bob = await login(t.request, "bob");
+      const page = await bob.get("/admin/upstreams");
+      assert.equal(page.status, 200);
+      assert.match(page.text, /<code class="small">corp<\/code>/);
+      assert.doesNotMatch(page.text, /<form method="post" action="\/admin\/upstreams/, "no forms for auditors");
+      assert.doesNotMatch(page.text, /name="clientSecret"/);
+      assert.ok(!page.text.includes(SECRET));
+
+      const paths = [["/admin/upstreams", form({ slug: "by-auditor" })], ["/admin/upstreams/corp/disable", {}], ["/admin/upstreams/corp/delete", {}]] as const;
+      for (const [path, fields] of paths) {
+        const res = await bob.post(path, { _csrf: csrfFrom(page.text), ...fields });
+        assert.equal(res.status, 403, path);
+        assert.match(res.text, /Auditors can look but not change anything/);
+      }
+      const [ev] = await audits("admin.write");
+      assert.equal(ev?.actor, "bob");
+      assert.equal(ev?.outcome, "denied");
+      for (const [path, fields] of paths) {
+        const res = await admin.post(path, { _csrf: "wrong", ...fields });
+        assert.equal(res.status, 403, path);
+        assert.match(res.text, /did not come from this site/);
+      }
+      assert.deepEqual((await t.services.upstream.idps.list()).map((i) => [i.slug, i.enabled]), [["corp", true]]);
+    });
+  });
+}
