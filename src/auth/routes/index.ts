@@ -9,16 +9,17 @@ import { accountMfaRoutes } from "./account-mfa.ts";
 import { accountSessionsRoutes } from "./account-sessions.ts";
 import { homeRoutes, type AppsSource, type ConsentsSource } from "./home.ts";
 import { loginMfaRoutes } from "./login-mfa.ts";
-import { loginRoutes } from "./login.ts";
+import { loginPage, loginRoutes } from "./login.ts";
 import { loginUpstreamRoutes } from "./login-upstream.ts";
 import { logoutRoutes } from "./logout.ts";
 
 /** `consents`: the OIDC grants of a user, listed on the home page and revoked by "sign out everywhere" */
 export function authRouter(deps: { auth: AuthService; audit: AuditLog; directory: AppsSource; render: Render; consents: ConsentsSource & GrantRevoker; upstream: UpstreamLogin }): Router {
   const r = Router();
-  r.use(loginRoutes(deps.auth, deps.render, () => deps.upstream.idps.buttons()));
+  const showLogin = loginPage(deps.render, () => deps.upstream.idps.buttons());
+  r.use(loginRoutes(deps.auth, showLogin));
   r.use(loginUpstreamRoutes(deps.auth, deps.upstream));
-  r.use(loginMfaRoutes(deps.auth, deps.render));
+  r.use(loginMfaRoutes(deps.auth, deps.render, showLogin));
   r.use(logoutRoutes(deps.auth, deps.audit));
   r.use(accountMfaRoutes(deps.auth, deps.render));
   r.use(accountSessionsRoutes({ ...deps, grants: deps.consents }));

@@ -11,9 +11,11 @@ import type { AuthService } from "../auth-service.ts";
 import { requireCsrf } from "../csrf/require-csrf.ts";
 import { safeReturnTo } from "../login/return-to.ts";
 import { field, formBody } from "./forms.ts";
+import type { ShowLogin } from "./login.ts";
 import { page } from "./render.ts";
 
-export function loginMfaRoutes(auth: AuthService, render: Render): Router {
+/** `showLogin`: the sign-in page, for a sign-in that has to start again */
+export function loginMfaRoutes(auth: AuthService, render: Render, showLogin: ShowLogin): Router {
   const r = Router();
   const show = (req: Request, res: Response, data: { returnTo?: string; error?: string }, status = 200) =>
     page(render, req, res, "mfa", { title: "Two-step verification", ...data }, status);
@@ -41,7 +43,7 @@ export function loginMfaRoutes(auth: AuthService, render: Render): Router {
       // locked, or access ended meanwhile: the half-done login is over; the next attempt starts again at the password
       if (err instanceof DomainError && (err.kind === "locked" || err.kind === "unauthenticated")) await auth.endSession(res);
       if (err instanceof DomainError && err.kind === "unauthenticated") {
-        return page(render, req, res, "login", { title: "Sign in", username: "", fieldErrors: {}, returnTo, error: err.message }, 401);
+        return showLogin(req, res, { returnTo, error: err.message }, 401);
       }
       throw err;
     }

@@ -20,7 +20,7 @@ const SIGNED_OUT = new Map([
   ["everywhere", "You have signed out everywhere: every session has ended and apps must ask you to sign in again."],
 ]);
 
-interface LoginForm {
+export interface LoginForm {
   returnTo?: string;
   username?: string;
   error?: string;
@@ -29,15 +29,23 @@ interface LoginForm {
   prompt?: string;
 }
 
-/** `upstreams`: the enabled upstream IdPs, one "Sign in with …" button each */
-export function loginRoutes(auth: AuthService, render: Render, upstreams: () => Promise<UpstreamButton[]>): Router {
-  const r = Router();
-  const show = async (req: Request, res: Response, form: LoginForm, status = 200) => {
+export type ShowLogin = (req: Request, res: Response, form: LoginForm, status?: number) => Promise<void>;
+
+/**
+ * The sign-in page: the password form, and a "Sign in with …" button per enabled upstream IdP
+ * (`upstreams`). The two-step step shows it too, when a sign-in has to start again.
+ */
+export function loginPage(render: Render, upstreams: () => Promise<UpstreamButton[]>): ShowLogin {
+  return async (req, res, form, status = 200) => {
     // the buttons carry the same return_to and prompt as the password form
     const query = new URLSearchParams({ ...(form.returnTo ? { return_to: form.returnTo } : {}), ...(form.prompt ? { prompt: form.prompt } : {}) }).toString();
     const data = { title: "Sign in", username: "", fieldErrors: {}, ...form, upstreams: await upstreams(), upstreamQuery: query ? `?${query}` : "" };
     page(render, req, res, "login", data, status);
   };
+}
+
+export function loginRoutes(auth: AuthService, show: ShowLogin): Router {
+  const r = Router();
 
   r.get("/login", async (req, res) => {
     const returnTo = safeReturnTo(req.query.return_to);

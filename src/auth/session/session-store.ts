@@ -190,7 +190,6 @@ export class SessionStore {
     return (await tx.webSession.deleteMany({ where: { userId, idHash: { not: keepIdHash } } })).count;
   }
 
-
   /** Delete rows past their absolute or idle limit (the read path ignores them anyway). */
   async sweep(): Promise<number> {
     const now = this.opts.now().getTime();
