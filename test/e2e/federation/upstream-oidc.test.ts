@@ -12,6 +12,7 @@ import { sealClientSecret } from "../../../src/oidc/index.ts";
 import { testBackends } from "../../helpers/db.ts";
 import { Browser, DEMO_PASSWORD, csrfFrom, inputValue } from "../../helpers/browser.ts";
 import { drive, startOidcApp, type DriveOptions, type OidcTestApp } from "../../helpers/oidc.ts";
+import { holdNextSessionCreate } from "../../helpers/races.ts";
 
 const SECRET = "downstream-client-secret-for-tests";
 const SLUG = "corp";
@@ -81,6 +82,20 @@ for (const backend of testBackends()) {
       assert.match(String(res.headers["content-type"]), /text\/html/);
       assert.match(res.text, text);
       assert.doesNotMatch(res.text, /at .*\.ts:\d+/, "no stack trace");
+    }
+
+    /** Runs `run` with the upstream IdP `idp` added and every upstream request timing out after 1 s; removes it after. */
+    async function withUpstreamTimingOut(idp: { slug: string; displayName: string; issuer: string }, run: () => Promise<void>) {
+      const clients = down.t.services.upstream.clients;
+      const timeout = clients.timeoutSeconds;
+      clients.timeoutSeconds = 1;
+      try {
+        await down.t.services.upstream.idps.add({ ...idp, clientId: "x", clientSecret: "y" }, "test");
+        await run();
+      } finally {
+        clients.timeoutSeconds = timeout;
+        await down.t.services.upstream.idps.remove(idp.slug, "test");
+      }
     }
 
     test("first sign-in creates a local user and its link; return_to is kept; the second reuses the link", async () => {
@@ -227,15 +242,11 @@ for (const backend of testBackends()) {
       const silent: Server = createServer((socket) => void sockets.push(socket));
       await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
       const port = (silent.address() as { port: number }).port;
-      const clients = down.t.services.upstream.clients;
-      const timeout = clients.timeoutSeconds;
-      clients.timeoutSeconds = 1;
       try {
-        await down.t.services.upstream.idps.add({ slug: "slow", displayName: "Slow IdP", issuer: `http://127.0.0.1:${port}`, clientId: "x", clientSecret: "y" }, "test");
-        assertErrorPage(await new Browser(down.request).get("/login/upstream/slow"), 503, /Slow IdP cannot be reached/);
+        await withUpstreamTimingOut({ slug: "slow", displayName: "Slow IdP", issuer: `http://127.0.0.1:${port}` }, async () => {
+          assertErrorPage(await new Browser(down.request).get("/login/upstream/slow"), 503, /Slow IdP cannot be reached/);
+        });
       } finally {
-        clients.timeoutSeconds = timeout;
-        await down.t.services.upstream.idps.remove("slow", "test");
         for (const socket of sockets) socket.destroy();
         silent.close();
       }
@@ -253,24 +264,20 @@ for (const backend of testBackends()) {
       });
       await new Promise<void>((resolve) => tardy.listen(0, "127.0.0.1", resolve));
       const issuer = `http://127.0.0.1:${(tardy.address() as { port: number }).port}`;
-      const clients = down.t.services.upstream.clients;
-      const timeout = clients.timeoutSeconds;
-      clients.timeoutSeconds = 1;
       try {
-        await down.t.services.upstream.idps.add({ slug: "tardy", displayName: "Tardy IdP", issuer, clientId: "x", clientSecret: "y" }, "test");
-        const b = new Browser(down.request);
-        const start = await b.get("/login/upstream/tardy");
-        assert.equal(start.status, 303, start.text.slice(0, 300));
-        const state = new URL(start.headers.location!).searchParams.get("state");
-        const before = await counts();
-        assertErrorPage(await b.get(`/login/upstream/tardy/callback?code=never-redeemed&state=${state}`), 503, /Tardy IdP cannot be reached/);
-        assert.equal(held.length, 1, "the code was sent to the token endpoint");
-        assert.equal((await lastFailure()).reason, "upstream_unreachable");
-        assert.deepEqual(await counts(), before);
-        assert.equal(b.session, undefined);
+        await withUpstreamTimingOut({ slug: "tardy", displayName: "Tardy IdP", issuer }, async () => {
+          const b = new Browser(down.request);
+          const start = await b.get("/login/upstream/tardy");
+          assert.equal(start.status, 303, start.text.slice(0, 300));
+          const state = new URL(start.headers.location!).searchParams.get("state");
+          const before = await counts();
+          assertErrorPage(await b.get(`/login/upstream/tardy/callback?code=never-redeemed&state=${state}`), 503, /Tardy IdP cannot be reached/);
+          assert.equal(held.length, 1, "the code was sent to the token endpoint");
+          assert.equal((await lastFailure()).reason, "upstream_unreachable");
+          assert.deepEqual(await counts(), before);
+          assert.equal(b.session, undefined);
+        });
       } finally {
-        clients.timeoutSeconds = timeout;
-        await down.t.services.upstream.idps.remove("tardy", "test");
         for (const res of held) res.destroy();
         tardy.close();
       }
@@ -280,13 +287,9 @@ for (const backend of testBackends()) {
       const bob = (await down.t.services.directory.findUserByUsername("bob"))!;
       const b = new Browser(down.request);
       const callback = await toCallback(b, "bob");
-      const store = down.t.services.auth.sessions;
-      const create = store.create;
-      store.create = async function (this: typeof store, ...args: Parameters<typeof store.create>) {
-        store.create = create;
-        await down.t.services.auth.endEverywhere(down.t.services.oidc.consents, { userId: bob.id, username: bob.username, actor: bob.username, action: "auth.sessions.end_all" });
-        return create.apply(this, args);
-      };
+      holdNextSessionCreate(down.t.services.auth.sessions, () =>
+        down.t.services.auth.endEverywhere(down.t.services.oidc.consents, { userId: bob.id, username: bob.username, actor: bob.username, action: "auth.sessions.end_all" }),
+      );
       const before = await counts();
       assertErrorPage(await b.get(callback), 403, /This sign-in has ended/);
       assert.equal(b.session, undefined);

@@ -8,9 +8,9 @@ import { after, before, describe, test } from "node:test";
 import { deleteUser, resetPassword, setDisabled } from "../../../src/admin/user-standing.ts";
 import { resetMfa } from "../../../src/admin/mfa-reset.ts";
 import { TOTP_PERIOD, endAccess, totpAt } from "../../../src/auth/index.ts";
-import type { SessionStore } from "../../../src/auth/session/session-store.ts";
 import { startTestApp, type TestApp } from "../../helpers/app.ts";
 import { testBackends } from "../../helpers/db.ts";
+import { holdNextSessionCreate } from "../../helpers/races.ts";
 import { Browser, DEMO_PASSWORD, csrfFrom, login } from "../../helpers/browser.ts";
 import { auditActions, newUser, secretFrom, sessionRow } from "./support.ts";
 
@@ -40,15 +40,7 @@ for (const backend of testBackends()) {
       (await auditActions(t, "login.failure")).filter((e) => e.target === username && (e.details as { reason?: string }).reason === "access_ended").length;
 
     /** Runs `between` after the sign-in read the credentials, before its session INSERT (once). */
-    const holdNextCreate = (between: () => Promise<unknown>) => {
-      const store = t.services.auth.sessions;
-      const create = store.create;
-      store.create = async function (this: SessionStore, ...args: Parameters<SessionStore["create"]>) {
-        store.create = create;
-        await between();
-        return create.apply(this, args);
-      };
-    };
+    const holdNextCreate = (between: () => Promise<unknown>) => holdNextSessionCreate(t.services.auth.sessions, between);
 
     test("a normal sign-in works and its session carries the user's epoch", async () => {
       const u = await newUser(t, `epoch${++n}`);
