@@ -79,7 +79,7 @@ let template: Promise<string> | undefined;
  * changed migration or PGlite version gets a new one. It is built under a private name and renamed
  * into place, so a test process never copies half of one.
  */
-function migratedPgliteTemplate(): Promise<string> {
+export function migratedPgliteTemplate(): Promise<string> {
   return (template ??= (async () => {
     const migrations = await readMigrations();
     const pglite = await readFile(new URL("../../node_modules/@electric-sql/pglite/package.json", import.meta.url), "utf8");

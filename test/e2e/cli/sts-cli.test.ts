@@ -1,27 +1,23 @@
 // `idp sts …` end to end: real processes on the embedded database; the printed access key then
 // verifies through the STS credential store with the same master key.
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { loadConfig } from "../../../src/config.ts";
 import { databaseTarget } from "../../../src/db/connect.ts";
 import { openDatabase } from "../../../src/db/index.ts";
 import { createLogger } from "../../../src/http/index.ts";
 import { createServices } from "../../../src/services.ts";
+import { cliDatabase, type CliDatabase } from "./cli-database.ts";
 import { lines, runIdp } from "./run-idp.ts";
 
 describe("idp sts (embedded)", () => {
   let env: Record<string, string>;
-  let dataDir: string;
+  let cli: CliDatabase;
   before(async () => {
-    dataDir = await mkdtemp(path.join(os.tmpdir(), "idp-sts-cli-"));
-    env = { NODE_ENV: "test", IDP_DATA_DIR: dataDir, IDP_MASTER_KEY: randomBytes(32).toString("base64"), IDP_BASE_URL: "http://127.0.0.1:4000" };
-    assert.equal((await runIdp(["migrate"], env)).code, 0);
+    cli = await cliDatabase("pglite", { NODE_ENV: "test", IDP_BASE_URL: "http://127.0.0.1:4000" }, "idp-sts-cli-", { migrated: true });
+    env = cli.env;
   });
-  after(() => rm(dataDir, { recursive: true, force: true }));
+  after(() => cli.drop());
 
   it("creates a user, an access key and an MFA device; the key works for SigV4 lookups", async () => {
     const user = await runIdp(["sts", "user", "create", "ci-user"], env);
