@@ -148,7 +148,7 @@ export function mintSamlResponse(services: Services, o: SamlOptions & SignOption
 }
 
 // xmldom loaded untyped: its typings pull TypeScript's "dom" lib into the whole program (see
-// src/sts/providers/saml/xml.ts). Tests manipulate the DOM through `any`.
+// src/saml/strict/xml.ts). Tests manipulate the DOM through `any`.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyDoc = any;
 const { DOMParser, XMLSerializer } = createRequire(import.meta.url)("@xmldom/xmldom") as {
