@@ -41,8 +41,8 @@ for (const backend of testBackends()) {
       assert.equal(list.code, 0, list.stderr);
       const rows = lines(list.stdout);
       assert.equal(rows.length, 3);
-      assert.match(rows[1]!, /^corp +Corp SSO +https:\/\/login\.corp\.example +gw +openid profile email +preferred_username +yes +0$/);
-      assert.match(rows[2]!, /^partner +Partner +https:\/\/partner\.example\/oidc +p +openid email +email +no +0$/);
+      assert.match(rows[1]!, /^corp +Corp SSO +oidc +https:\/\/login\.corp\.example +gw +openid profile email +preferred_username +yes +0$/);
+      assert.match(rows[2]!, /^partner +Partner +oidc +https:\/\/partner\.example\/oidc +p +openid email +email +no +0$/);
       assert.doesNotMatch(list.stdout, /s3cret|other-secret/);
 
       assert.equal((await runIdp(["upstream", "disable", "corp"], env)).code, 0);
@@ -55,10 +55,11 @@ for (const backend of testBackends()) {
       try {
         const row = await db.prisma.upstreamIdp.findUniqueOrThrow({ where: { slug: "corp" } });
         assert.equal(row.enabled, false);
-        assert.ok(!row.clientSecretEnc.includes(SECRET), "stored sealed");
+        assert.ok(row.clientSecretEnc && !row.clientSecretEnc.includes(SECRET), "stored sealed");
         assert.equal(await db.prisma.upstreamIdp.count({ where: { slug: "partner" } }), 0);
         await services.upstream.idps.setEnabled("corp", true, "test");
-        assert.equal((await services.upstream.idps.enabled("corp"))?.clientSecret, SECRET);
+        const corp = await services.upstream.idps.enabled("corp");
+        assert.equal(corp?.protocol === "oidc" && corp.clientSecret, SECRET);
         const events = await db.prisma.auditEvent.findMany({ where: { action: { startsWith: "upstream." } }, orderBy: { id: "asc" } });
         assert.deepEqual(events.map((e) => [e.actor, e.action, e.target]), [
           ["cli", "upstream.add", "upstream:corp"],
