@@ -48,6 +48,7 @@ export type StartSession = (s: { userId: string; epoch: number; amr: string[]; a
 /** upstream amr values that mean a second factor was used (RFC 8176) */
 const MFA_AMR = new Set(["mfa", "otp"]);
 const NO_SUCH = "There is no such sign-in option.";
+const TRANSIENT = "urn:oasis:names:tc:SAML:2.0:nameid-format:transient";
 
 export class UpstreamLogin {
   readonly idps: UpstreamIdps;
@@ -157,6 +158,8 @@ export class UpstreamLogin {
       throw err;
     }
     const { facts } = verified;
+    // a one-time NameID names no account: linking by it would make a new user at every sign-in
+    if (facts.subjectFormat === TRANSIENT) throw await fail("nameid_transient", new Denied(`${idp.displayName} sent a one-time (transient) NameID, which cannot identify an account here. Ask an administrator.`));
     // one use per assertion, across instances, until it would be refused as expired anyway
     if (!(await this.replay.claim("upstream-assertion", idp.issuer, facts.assertionId, new Date(facts.notOnOrAfter.getTime() + CLOCK_SKEW_MS)))) {
       throw await fail("response_replayed", new Denied(`This answer from ${idp.displayName} was already used. Start again from the sign-in page.`));

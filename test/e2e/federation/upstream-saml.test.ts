@@ -11,6 +11,7 @@ import { testBackends } from "../../helpers/db.ts";
 import { Browser, login } from "../../helpers/browser.ts";
 import { startOidcApp, type OidcTestApp } from "../../helpers/oidc.ts";
 import { postForm, redirectXml, testKey } from "../../helpers/saml.ts";
+import { downstreamProbe } from "../../helpers/upstream.ts";
 import { b64, mutateXml, samlResponseXml, signSaml, type SamlOptions, type SignOptions } from "../../helpers/sts.ts";
 
 const SLUG = "corp-saml";
@@ -45,7 +46,7 @@ for (const backend of testBackends()) {
     });
 
     const prisma = () => down.t.services.db.prisma;
-    const counts = async () => ({ users: await prisma().user.count(), links: await prisma().upstreamLink.count(), sessions: await prisma().webSession.count() });
+    const { counts, signedInAs, lastFailure } = downstreamProbe(() => down);
 
     /** Downstream login page → "Sign in with Corp SAML": the AuthnRequest sent upstream and its RelayState. */
     async function start(b: Browser, returnTo?: string) {
@@ -70,16 +71,6 @@ for (const backend of testBackends()) {
       const form = postForm(page.text);
       assert.equal(form.action, acs);
       return b.post(new URL(form.action).pathname, form.fields, { Origin: up.base });
-    }
-
-    async function signedInAs(b: Browser): Promise<string | undefined> {
-      const sid = b.session;
-      return sid ? (await down.t.services.auth.sessions.load(sid))?.user.username : undefined;
-    }
-
-    async function lastFailure(): Promise<Record<string, unknown>> {
-      const e = await prisma().auditEvent.findFirst({ where: { action: "login.failure" }, orderBy: { id: "desc" } });
-      return e!.details as Record<string, unknown>;
     }
 
     /** A response for the sign-in `requestId`, as the upstream would send it for `bob`, then signed (unless `sign` is false). */
@@ -187,6 +178,7 @@ for (const backend of testBackends()) {
       ["from another issuer", 403, "response_issuer", (id) => forge(id, { issuer: "https://evil.example/idp" })],
       ["wrapped (XSW: a second, unsigned assertion)", 403, "response_malformed", wrapped],
       ["with a DOCTYPE", 403, "response_dtd", (id) => signedBob(id).replace("<samlp:Response", `<!DOCTYPE r [<!ENTITY x "admin">]><samlp:Response`)],
+      ["with a transient NameID (no account to link)", 403, "nameid_transient", (id) => forge(id, { nameIdFormat: "urn:oasis:names:tc:SAML:2.0:nameid-format:transient", nameId: "_a1b2c3" })],
       ["an error status (the upstream refused the person)", 403, "upstream_access_denied", (id) => forge(id, { sign: false, status: "urn:oasis:names:tc:SAML:2.0:status:Responder" })],
     ];
 
