@@ -115,14 +115,8 @@ function urlProblem(value: unknown, what: string): string | undefined {
 function validate(i: OidcUpstreamInput): Required<OidcUpstreamInput> {
   const fields: Record<string, string> = {};
   const displayName = validateCommon(i, fields);
-  let issuer: URL | undefined;
-  try {
-    issuer = new URL(i.issuer);
-  } catch {
-    fields.issuer = "Enter the issuer as an absolute URL.";
-  }
-  if (issuer && (issuer.search || issuer.hash || issuer.username || issuer.password)) fields.issuer = "The issuer URL has no query, fragment or credentials.";
-  else if (issuer && issuer.protocol !== "https:" && !(issuer.protocol === "http:" && isLoopbackHost(issuer.hostname))) fields.issuer = "The issuer must be https (plain http only on a loopback address).";
+  const issuerProblem = urlProblem(i.issuer, "issuer");
+  if (issuerProblem) fields.issuer = issuerProblem;
   if (typeof i.clientId !== "string" || !i.clientId || i.clientId.length > 255 || /[\s\u0000-\u001f]/.test(i.clientId)) fields.clientId = "Enter the client id the upstream IdP issued.";
   if (typeof i.clientSecret !== "string" || !i.clientSecret || i.clientSecret.length > 1024) fields.clientSecret = "Enter the client secret (at most 1024 characters).";
   const scopes = [...new Set(i.scopes ?? DEFAULT_SCOPES)];
