@@ -152,6 +152,16 @@ for (const backend of testBackends()) {
       assert.equal((await lastFailure()).reason, "state_mismatch");
     });
 
+    test("an upstream AuthnContext of REFEDS MFA counts as MFA downstream (amr fed + mfa), without asking for local TOTP", async () => {
+      const b = new Browser(down.request);
+      const { requestId, relayState } = await start(b);
+      const xml = forge(requestId, { sign: false }).replace("urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport", "https://refeds.org/profile/mfa");
+      assert.match(xml, /refeds\.org\/profile\/mfa/);
+      const res = await b.post(`/login/upstream/${SLUG}/acs`, { SAMLResponse: b64(signSaml(up.t.services, xml)), RelayState: relayState });
+      assert.equal(res.status, 303, res.text.slice(0, 400));
+      assert.deepEqual((await down.t.services.auth.sessions.load(b.session!))!.session.amr, ["fed", "mfa"]);
+    });
+
     const signedBob = (requestId: string) => forge(requestId);
     const wrapped = (requestId: string) =>
       // XSW: the genuinely signed assertion stays, an unsigned copy naming "admin" is put before it
