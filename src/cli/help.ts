@@ -36,7 +36,12 @@ Usage:
                    [--username-claim <claim>] [--disabled]
                                       an upstream OpenID Connect IdP for "Sign in with <name>";
                                       prints the redirect URI to register there
-  idp upstream list                   upstream IdPs with their number of linked users
+  idp upstream add --protocol saml --slug <slug> --name <display name>
+                   (--metadata <idp-metadata.xml> | --entity-id <id> --sso-url <url> --cert <pem file>)
+                   [--username-attribute <attribute Name | NameID>] [--disabled]
+                                      an upstream SAML 2.0 IdP (Redirect binding out, POST back);
+                                      prints the SP entity ID / metadata URL and ACS URL to register there
+  idp upstream list                   upstream IdPs (protocol, issuer or entity ID) with their number of linked users
   idp upstream enable|disable <slug>  show or hide it on the login page (disabled: no sign-in through it)
   idp upstream remove <slug>          remove it and its links (the local users stay)
   idp help

@@ -1,7 +1,10 @@
-// `idp upstream …`: the upstream OpenID Connect IdPs people may sign in through.
-//   add --slug <s> --name <display name> --issuer <url> --client-id <id>
+// `idp upstream …`: the upstream IdPs (OpenID Connect or SAML 2.0) people may sign in through.
+//   add [--protocol oidc] --slug <s> --name <display name> --issuer <url> --client-id <id>
 //       (--client-secret-stdin | --client-secret-file <path>) [--scopes "openid profile email"]
 //       [--username-claim <claim>] [--disabled]
+//   add --protocol saml --slug <s> --name <display name>
+//       (--metadata <file> | --entity-id <id> --sso-url <url> --cert <PEM file>)
+//       [--username-attribute <attribute Name | NameID>] [--disabled]
 //   list | remove <slug> | enable <slug> | disable <slug>
 // The client secret never comes from argv (visible in `ps` and shell history).
 import { readFile } from "node:fs/promises";
@@ -10,7 +13,7 @@ import { CLI_ACTOR, CliError, stdio, withServices, type Io } from "./context.ts"
 import { readLine } from "./read-password.ts";
 import { table } from "./table.ts";
 
-export const UPSTREAM_OPTIONS = ["slug", "name", "issuer", "client-id", "client-secret-file", "scopes", "username-claim"] as const;
+export const UPSTREAM_OPTIONS = ["protocol", "slug", "name", "issuer", "client-id", "client-secret-file", "scopes", "username-claim", "metadata", "entity-id", "sso-url", "cert", "username-attribute"] as const;
 export const UPSTREAM_FLAGS = ["client-secret-stdin", "disabled"] as const;
 
 export async function upstreamCommand(args: Parsed, io: Io = stdio): Promise<number> {
@@ -20,6 +23,9 @@ export async function upstreamCommand(args: Parsed, io: Io = stdio): Promise<num
     case "add": {
       expectPositionals(tail, []);
       const o = args.options;
+      const protocol = o.protocol ?? "oidc";
+      if (protocol === "saml") return addSaml(o, io);
+      if (protocol !== "oidc") throw new UsageError("--protocol is oidc or saml");
       for (const required of ["slug", "name", "issuer", "client-id"]) if (!o[required]) throw new UsageError(`--${required} is required`);
       const clientSecret = await readSecret(o);
       return withServices(async ({ upstream }) => {
@@ -37,7 +43,13 @@ export async function upstreamCommand(args: Parsed, io: Io = stdio): Promise<num
       return withServices(async ({ upstream }) => {
         const rows = await upstream.idps.list();
         if (!rows.length) io.out("no upstream IdPs");
-        else io.out(table(["SLUG", "NAME", "ISSUER", "CLIENT ID", "SCOPES", "USERNAME CLAIM", "ENABLED", "LINKS"], rows.map((r) => [r.slug, r.displayName, r.issuer, r.clientId, r.scopes.join(" "), r.usernameClaim, r.enabled ? "yes" : "no", String(r.links)])));
+        else
+          io.out(
+            table(
+              ["SLUG", "NAME", "PROTOCOL", "ISSUER / ENTITY ID", "CLIENT ID", "SCOPES", "USERNAME FROM", "ENABLED", "LINKS"],
+              rows.map((r) => [r.slug, r.displayName, r.protocol, r.issuer, r.clientId ?? "-", r.scopes.join(" ") || "-", r.usernameClaim, r.enabled ? "yes" : "no", String(r.links)]),
+            ),
+          );
         return 0;
       }, io);
     case "remove":
@@ -54,6 +66,31 @@ export async function upstreamCommand(args: Parsed, io: Io = stdio): Promise<num
     default:
       throw new UsageError(`unknown upstream command ${JSON.stringify(sub ?? "")}`);
   }
+}
+
+async function addSaml(o: Record<string, string>, io: Io): Promise<number> {
+  for (const required of ["slug", "name"]) if (!o[required]) throw new UsageError(`--${required} is required`);
+  for (const oidcOnly of ["issuer", "client-id", "client-secret-file", "client-secret-stdin", "scopes", "username-claim"]) {
+    if (o[oidcOnly] !== undefined) throw new UsageError(`--${oidcOnly} is for OpenID Connect upstreams`);
+  }
+  const explicit = o["entity-id"] !== undefined || o["sso-url"] !== undefined || o.cert !== undefined;
+  if (o.metadata === undefined && !explicit) {
+    throw new UsageError("give the IdP's --metadata <file>, or --entity-id, --sso-url and --cert <PEM file>");
+  }
+  const read = (file: string) => readFile(file, "utf8").catch((e: Error) => Promise.reject(new CliError(`cannot read ${file}: ${e.message}`)));
+  const metadataXml = o.metadata !== undefined ? await read(o.metadata) : undefined;
+  const certificates = o.cert !== undefined ? (await read(o.cert)).match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [] : undefined;
+  if (certificates && certificates.length === 0) throw new CliError(`${o.cert} holds no PEM certificate`);
+  return withServices(async ({ upstream }) => {
+    const idp = await upstream.idps.add(
+      { protocol: "saml", slug: o.slug!, displayName: o.name!, metadataXml, entityId: o["entity-id"], ssoUrl: o["sso-url"], certificates, usernameAttribute: o["username-attribute"], enabled: o.disabled !== "true" },
+      CLI_ACTOR,
+    );
+    const sp = upstream.samlEndpoints(idp.slug);
+    io.out(`upstream SAML IdP ${idp.slug} (${idp.displayName})${idp.enabled ? "" : ", disabled"}`);
+    io.out(`register this SP at ${idp.issuer}: entity ID and metadata ${sp.entityId}, ACS (HTTP-POST) ${sp.acsUrl}`);
+    return 0;
+  }, io);
 }
 
 async function readSecret(o: Record<string, string>): Promise<string> {

@@ -72,6 +72,10 @@ export interface SamlOptions {
   conditions?: boolean;
   subjectConfirmations?: number;
   method?: string;
+  /** InResponseTo on the Response and the SubjectConfirmationData (an SP-initiated answer) */
+  inResponseTo?: string;
+  /** the Response's top-level StatusCode (default Success) */
+  status?: string;
 }
 
 /** An unsigned AWS-profile SAML Response (one Assertion). */
@@ -86,7 +90,8 @@ export function samlResponseXml(baseUrl: string, o: SamlOptions = {}): string {
       .map((a) => `<saml:Attribute Name="${esc(a.name)}" NameFormat="${esc(a.nameFormat ?? "")}">${a.values.map((v) => `<saml:AttributeValue>${esc(v)}</saml:AttributeValue>`).join("")}</saml:Attribute>`)
       .join("");
   const recipient = o.recipient ?? AWS_RECIPIENT;
-  const sc = `<saml:SubjectConfirmation Method="${o.method ?? "urn:oasis:names:tc:SAML:2.0:cm:bearer"}"><saml:SubjectConfirmationData NotOnOrAfter="${end}" Recipient="${esc(recipient)}"/></saml:SubjectConfirmation>`;
+  const inResponseTo = o.inResponseTo === undefined ? "" : ` InResponseTo="${esc(o.inResponseTo)}"`;
+  const sc = `<saml:SubjectConfirmation Method="${o.method ?? "urn:oasis:names:tc:SAML:2.0:cm:bearer"}"><saml:SubjectConfirmationData${inResponseTo} NotOnOrAfter="${end}" Recipient="${esc(recipient)}"/></saml:SubjectConfirmation>`;
   const audiences = (o.audiences ?? [["urn:amazon:webservices"]])
     .map((list) => `<saml:AudienceRestriction>${list.map((a) => `<saml:Audience>${esc(a)}</saml:Audience>`).join("")}</saml:AudienceRestriction>`)
     .join("");
@@ -94,9 +99,9 @@ export function samlResponseXml(baseUrl: string, o: SamlOptions = {}): string {
   const session = o.sessionNotOnOrAfter === undefined ? "" : ` SessionNotOnOrAfter="${iso(o.sessionNotOnOrAfter)}"`;
   const destination = o.destination === null ? "" : ` Destination="${esc(o.destination ?? recipient)}"`;
   return (
-    `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${o.responseId ?? `_r${randomBytes(8).toString("hex")}`}" Version="2.0" IssueInstant="${iso(now)}"${destination}>` +
+    `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${o.responseId ?? `_r${randomBytes(8).toString("hex")}`}" Version="2.0" IssueInstant="${iso(now)}"${destination}${inResponseTo}>` +
     `<saml:Issuer>${esc(issuer)}</saml:Issuer>` +
-    `<samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>` +
+    `<samlp:Status><samlp:StatusCode Value="${o.status ?? "urn:oasis:names:tc:SAML:2.0:status:Success"}"/></samlp:Status>` +
     `<saml:Assertion ID="${o.assertionId ?? `_a${randomBytes(8).toString("hex")}`}" Version="2.0" IssueInstant="${iso(now)}">` +
     `<saml:Issuer>${esc(issuer)}</saml:Issuer>` +
     `<saml:Subject><saml:NameID Format="${o.nameIdFormat ?? identity.subjectFormat}">${esc(o.nameId ?? identity.subject)}</saml:NameID>${sc.repeat(o.subjectConfirmations ?? 1)}</saml:Subject>` +
@@ -148,7 +153,7 @@ export function mintSamlResponse(services: Services, o: SamlOptions & SignOption
 }
 
 // xmldom loaded untyped: its typings pull TypeScript's "dom" lib into the whole program (see
-// src/sts/providers/saml/xml.ts). Tests manipulate the DOM through `any`.
+// src/saml/strict/xml.ts). Tests manipulate the DOM through `any`.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyDoc = any;
 const { DOMParser, XMLSerializer } = createRequire(import.meta.url)("@xmldom/xmldom") as {

@@ -1,9 +1,14 @@
-// GET /login/upstream/:slug starts a sign-in through an upstream OpenID Connect IdP (the login
-// page's "Sign in with …" buttons); GET /login/upstream/:slug/callback is the redirect URI the
-// upstream sends the browser back to. The state travels in a short-lived httpOnly SameSite=Lax
-// cookie (Lax: the callback is a top-level navigation from the upstream's site), cleared by the
-// callback whatever its outcome. Failures are DomainErrors, shown as the error page.
-import { Router, type Response } from "express";
+// GET /login/upstream/:slug starts a sign-in through an upstream IdP (the login page's "Sign in
+// with …" buttons). OpenID Connect: GET /login/upstream/:slug/callback is the redirect URI the
+// upstream sends the browser back to. SAML: POST /login/upstream/:slug/acs receives the response
+// (HTTP-POST binding) and GET /login/upstream/:slug/metadata serves our SP metadata (its URL is our
+// SP entity ID). The state travels in a short-lived httpOnly cookie, cleared by the callback or ACS
+// whatever its outcome: SameSite=Lax for OIDC (the callback is a top-level navigation from the
+// upstream's site); for SAML, whose answer is a cross-site form POST that a Lax cookie would not
+// follow, SameSite=None (Secure) when the gateway runs on https. Failures are DomainErrors, shown
+// as the error page.
+import express, { Router, type Response } from "express";
+import { NotFound } from "../../errors.ts";
 import type { AuthService } from "../auth-service.ts";
 import { safeReturnTo } from "../login/return-to.ts";
 import { readCookie } from "../session/cookies.ts";
@@ -14,14 +19,34 @@ export function loginUpstreamRoutes(auth: AuthService, upstream: UpstreamLogin):
   const r = Router();
   const cookie = auth.secure ? "__Host-idp_upstream" : "idp_upstream";
   const attributes = { httpOnly: true, sameSite: "lax", secure: auth.secure, path: "/" } as const;
+  // plain http (development, tests on loopback) cannot set SameSite=None, which needs Secure
+  const crossSite = auth.secure ? ({ ...attributes, sameSite: "none" } as const) : attributes;
   const noStore = (res: Response) => res.setHeader("Cache-Control", "no-store");
+  // a SAMLResponse is at most 100,000 base64 characters (saml/strict), RelayState 80 bytes
+  const acsBody = express.urlencoded({ extended: false, limit: "200kb", parameterLimit: 10 });
 
   r.get("/login/upstream/:slug", async (req, res) => {
     const returnTo = safeReturnTo(req.query.return_to);
-    const { url, state } = await upstream.begin(String(req.params.slug), returnTo, req.query.prompt === "login");
+    const { url, state, crossSitePost } = await upstream.begin(String(req.params.slug), returnTo, req.query.prompt === "login");
     noStore(res);
-    res.cookie(cookie, state, { ...attributes, maxAge: STATE_TTL_SECONDS * 1000 });
+    res.cookie(cookie, state, { ...(crossSitePost ? crossSite : attributes), maxAge: STATE_TTL_SECONDS * 1000 });
     res.redirect(303, url);
+  });
+
+  r.get("/login/upstream/:slug/metadata", async (req, res) => {
+    const xml = await upstream.samlMetadata(String(req.params.slug));
+    if (!xml) throw new NotFound("There is no such sign-in option.");
+    res.setHeader("Cache-Control", "public, max-age=300");
+    res.type("application/samlmetadata+xml").send(xml);
+  });
+
+  r.post("/login/upstream/:slug/acs", acsBody, async (req, res) => {
+    noStore(res);
+    const state = readCookie(req, cookie);
+    res.clearCookie(cookie, crossSite);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const signIn = await upstream.finishSaml(String(req.params.slug), body, state, async (s) => (await auth.startSession(req, res, { ...s, pendingMfa: false })) !== null);
+    res.redirect(303, signIn.returnTo ?? "/");
   });
 
   r.get("/login/upstream/:slug/callback", async (req, res) => {

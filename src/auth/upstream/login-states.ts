@@ -1,7 +1,7 @@
-// Upstream sign-ins in flight. The `state` sent upstream is 256 random bits; the browser that
-// started the sign-in keeps the same value in an httpOnly SameSite=Lax cookie, and the server keeps
-// only its SHA-256 with the nonce, PKCE verifier and return_to. The callback needs all three to
-// agree (query state = cookie, compared in constant time; the row exists), and deleting the row is
+// Upstream sign-ins in flight. The `state` sent upstream (OIDC `state`, SAML RelayState) is 256
+// random bits; the browser that started the sign-in keeps the same value in an httpOnly cookie, and
+// the server keeps only its SHA-256 with the nonce and PKCE verifier (OIDC) or the AuthnRequest ID
+// (SAML), and return_to. The callback needs all three to agree (query state = cookie, compared in constant time; the row exists), and deleting the row is
 // the check: a replayed or second callback finds nothing. Rows live ten minutes.
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { PrismaClient } from "../../generated/prisma/client.ts";
@@ -11,8 +11,12 @@ const STATE = /^[A-Za-z0-9_-]{43}$/;
 
 export interface PendingLogin {
   upstreamId: string;
-  nonce: string;
-  codeVerifier: string;
+  /** OIDC */
+  nonce?: string | null;
+  /** OIDC */
+  codeVerifier?: string | null;
+  /** SAML: the AuthnRequest's ID */
+  requestId?: string | null;
   returnTo: string | null;
 }
 
@@ -39,11 +43,11 @@ export class LoginStates {
 
   /** The sign-in for this state, consumed: undefined when unknown, already used or expired. */
   async consume(state: string): Promise<PendingLogin | undefined> {
-    const rows = await this.prisma.$queryRaw<{ upstream_id: string; nonce: string; code_verifier: string; return_to: string | null; expires_at: Date }[]>`
+    const rows = await this.prisma.$queryRaw<{ upstream_id: string; nonce: string | null; code_verifier: string | null; request_id: string | null; return_to: string | null; expires_at: Date }[]>`
       DELETE FROM upstream_login_states WHERE state_hash = ${hash(state)}
-      RETURNING upstream_id::text, nonce, code_verifier, return_to, expires_at`;
+      RETURNING upstream_id::text, nonce, code_verifier, request_id, return_to, expires_at`;
     const row = rows[0];
     if (!row || new Date(row.expires_at).getTime() <= this.now().getTime()) return undefined;
-    return { upstreamId: row.upstream_id, nonce: row.nonce, codeVerifier: row.code_verifier, returnTo: row.return_to };
+    return { upstreamId: row.upstream_id, nonce: row.nonce, codeVerifier: row.code_verifier, requestId: row.request_id, returnTo: row.return_to };
   }
 }

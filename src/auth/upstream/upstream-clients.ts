@@ -2,12 +2,11 @@
 // cached per IdP row version, with a timeout on every request so an unreachable upstream gives a
 // clear page instead of a hanging one. Failures are not cached: the next sign-in tries again.
 import * as oidc from "openid-client";
-import type { UpstreamIdp } from "./upstream-idps.ts";
+import type { OidcUpstream } from "./upstream-idps.ts";
 
 const DISCOVERY_TTL_MS = 60 * 60_000;
 export const UPSTREAM_TIMEOUT_SECONDS = 10;
 
-type WithSecret = UpstreamIdp & { clientSecret: string };
 
 /** A network failure or timeout talking to the upstream (as opposed to an answer we refuse). */
 export function isUnreachable(err: unknown): boolean {
@@ -22,7 +21,7 @@ export class UpstreamClients {
   /** `timeoutSeconds` per upstream request (discovery, JWKS, token). */
   constructor(public timeoutSeconds = UPSTREAM_TIMEOUT_SECONDS) {}
 
-  configuration(idp: WithSecret): Promise<oidc.Configuration> {
+  configuration(idp: OidcUpstream): Promise<oidc.Configuration> {
     const version = idp.updatedAt.getTime();
     const hit = this.cache.get(idp.id);
     if (hit && hit.version === version && Date.now() - hit.at < DISCOVERY_TTL_MS) return hit.config;
@@ -32,7 +31,7 @@ export class UpstreamClients {
     return config;
   }
 
-  private async discover(idp: WithSecret): Promise<oidc.Configuration> {
+  private async discover(idp: OidcUpstream): Promise<oidc.Configuration> {
     // upstream-idps.ts admits plain http only for a loopback issuer
     const execute = new URL(idp.issuer).protocol === "http:" ? [oidc.allowInsecureRequests] : [];
     const config = await oidc.discovery(new URL(idp.issuer), idp.clientId, { client_secret: idp.clientSecret }, oidc.ClientSecretBasic(idp.clientSecret), { execute, timeout: this.timeoutSeconds });

@@ -10,6 +10,7 @@ import { openDatabase, type DatabaseTarget } from "../../../src/db/index.ts";
 import { createLogger } from "../../../src/http/index.ts";
 import { createServices } from "../../../src/services.ts";
 import { testBackends } from "../../helpers/db.ts";
+import { testKey } from "../../helpers/saml.ts";
 import { cliDatabase, type CliDatabase } from "./cli-database.ts";
 import { lines, runIdp } from "./run-idp.ts";
 
@@ -40,8 +41,8 @@ for (const backend of testBackends()) {
       assert.equal(list.code, 0, list.stderr);
       const rows = lines(list.stdout);
       assert.equal(rows.length, 3);
-      assert.match(rows[1]!, /^corp +Corp SSO +https:\/\/login\.corp\.example +gw +openid profile email +preferred_username +yes +0$/);
-      assert.match(rows[2]!, /^partner +Partner +https:\/\/partner\.example\/oidc +p +openid email +email +no +0$/);
+      assert.match(rows[1]!, /^corp +Corp SSO +oidc +https:\/\/login\.corp\.example +gw +openid profile email +preferred_username +yes +0$/);
+      assert.match(rows[2]!, /^partner +Partner +oidc +https:\/\/partner\.example\/oidc +p +openid email +email +no +0$/);
       assert.doesNotMatch(list.stdout, /s3cret|other-secret/);
 
       assert.equal((await runIdp(["upstream", "disable", "corp"], env)).code, 0);
@@ -54,10 +55,11 @@ for (const backend of testBackends()) {
       try {
         const row = await db.prisma.upstreamIdp.findUniqueOrThrow({ where: { slug: "corp" } });
         assert.equal(row.enabled, false);
-        assert.ok(!row.clientSecretEnc.includes(SECRET), "stored sealed");
+        assert.ok(row.clientSecretEnc && !row.clientSecretEnc.includes(SECRET), "stored sealed");
         assert.equal(await db.prisma.upstreamIdp.count({ where: { slug: "partner" } }), 0);
         await services.upstream.idps.setEnabled("corp", true, "test");
-        assert.equal((await services.upstream.idps.enabled("corp"))?.clientSecret, SECRET);
+        const corp = await services.upstream.idps.enabled("corp");
+        assert.equal(corp?.protocol === "oidc" && corp.clientSecret, SECRET);
         const events = await db.prisma.auditEvent.findMany({ where: { action: { startsWith: "upstream." } }, orderBy: { id: "asc" } });
         assert.deepEqual(events.map((e) => [e.actor, e.action, e.target]), [
           ["cli", "upstream.add", "upstream:corp"],
@@ -89,6 +91,34 @@ for (const backend of testBackends()) {
       assert.equal((await runIdp(["upstream", "remove", "nope"], env)).code, 1);
       const list = await runIdp(["upstream", "list"], env);
       assert.equal(lines(list.stdout).length, 2, "still only corp");
+    });
+
+    // after the OIDC cases, which count the rows of the list
+    it("add --protocol saml from IdP metadata or from entity ID, SSO URL and a PEM file; list shows the protocol; neither given is a usage error", async () => {
+      const key = await testKey("idp.partner.example");
+      const body = key.certificatePem.replace(/-----[^-]+-----|\s+/g, "");
+      const metadata = path.join(db0.dataDir, "idp-metadata.xml");
+      await writeFile(
+        metadata,
+        `<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="https://idp.partner.example/saml"><md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">` +
+          `<md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${body}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>` +
+          `<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://idp.partner.example/sso"/></md:IDPSSODescriptor></md:EntityDescriptor>`,
+      );
+      const add = await runIdp(["upstream", "add", "--protocol", "saml", "--slug", "partner-saml", "--name", "Partner SAML", "--metadata", metadata], env);
+      assert.equal(add.code, 0, add.stderr);
+      assert.match(add.stdout, /entity ID and metadata https:\/\/idp\.example\.com\/login\/upstream\/partner-saml\/metadata, ACS \(HTTP-POST\) https:\/\/idp\.example\.com\/login\/upstream\/partner-saml\/acs/);
+      const pem = path.join(db0.dataDir, "idp.pem");
+      await writeFile(pem, key.certificatePem);
+      const explicit = ["upstream", "add", "--protocol", "saml", "--slug", "other-saml", "--name", "Other", "--entity-id", "urn:other:idp", "--sso-url", "https://other.example/sso", "--cert", pem, "--username-attribute", "uid"];
+      const none = await runIdp(["upstream", "add", "--protocol", "saml", "--slug", "x", "--name", "X"], env);
+      assert.equal(none.code, 64, "neither metadata nor entity ID, SSO URL and certificate");
+      assert.match(none.stderr, /--metadata <file>, or --entity-id, --sso-url and --cert/);
+      const ok = await runIdp(explicit, env);
+      assert.equal(ok.code, 0, ok.stderr);
+
+      const list = await runIdp(["upstream", "list"], env);
+      assert.match(list.stdout, /^other-saml +Other +saml +urn:other:idp +- +- +uid +yes +0$/m);
+      assert.match(list.stdout, /^partner-saml +Partner SAML +saml +https:\/\/idp\.partner\.example\/saml +- +- +NameID +yes +0$/m);
     });
   });
 }

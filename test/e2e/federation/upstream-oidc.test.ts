@@ -13,6 +13,7 @@ import { testBackends } from "../../helpers/db.ts";
 import { Browser, DEMO_PASSWORD, csrfFrom, inputValue } from "../../helpers/browser.ts";
 import { drive, startOidcApp, type DriveOptions, type OidcTestApp } from "../../helpers/oidc.ts";
 import { holdNextSessionCreate } from "../../helpers/races.ts";
+import { downstreamProbe } from "../../helpers/upstream.ts";
 
 const SECRET = "downstream-client-secret-for-tests";
 const SLUG = "corp";
@@ -46,7 +47,7 @@ for (const backend of testBackends()) {
     });
 
     const prisma = () => down.t.services.db.prisma;
-    const counts = async () => ({ users: await prisma().user.count(), links: await prisma().upstreamLink.count(), sessions: await prisma().webSession.count() });
+    const { counts, signedInAs, lastFailure } = downstreamProbe(() => down);
 
     /** Downstream login page → the Corp SSO button → upstream sign-in; returns the downstream callback path, not yet visited. */
     async function toCallback(b: Browser, username: string, returnTo?: string, onPage?: DriveOptions["onPage"]): Promise<string> {
@@ -63,18 +64,6 @@ for (const backend of testBackends()) {
       const callback = new URL(await drive(new Browser(up.request), up.base, authorize.pathname + authorize.search, { username, password: DEMO_PASSWORD, onPage }));
       assert.equal(callback.origin + callback.pathname, `${down.base}/login/upstream/${SLUG}/callback`);
       return callback.pathname + callback.search;
-    }
-
-    async function signedInAs(b: Browser): Promise<string | undefined> {
-      const sid = b.session;
-      if (!sid) return undefined;
-      const loaded = await down.t.services.auth.sessions.load(sid);
-      return loaded?.user.username;
-    }
-
-    async function lastFailure(): Promise<Record<string, unknown>> {
-      const e = await prisma().auditEvent.findFirst({ where: { action: "login.failure" }, orderBy: { id: "desc" } });
-      return e!.details as Record<string, unknown>;
     }
 
     function assertErrorPage(res: { status: number; text: string; headers: Record<string, unknown> }, status: number, text: RegExp) {

@@ -56,8 +56,9 @@ for (const backend of testBackends()) {
 
       for (const html of [page.text, login, (await admin.get("/admin/audit")).text]) assert.ok(!html.includes(SECRET), "the client secret is on no page");
       const stored = await t.services.db.prisma.upstreamIdp.findUniqueOrThrow({ where: { slug: "corp" } });
-      assert.ok(!stored.clientSecretEnc.includes(SECRET), "sealed at rest");
-      assert.equal((await t.services.upstream.idps.enabled("corp"))?.clientSecret, SECRET, "the secret from the form is the one used");
+      assert.ok(stored.clientSecretEnc && !stored.clientSecretEnc.includes(SECRET), "sealed at rest");
+      const corp = await t.services.upstream.idps.enabled("corp");
+      assert.equal(corp?.protocol === "oidc" && corp.clientSecret, SECRET, "the secret from the form is the one used");
 
       const [ev] = await audits("upstream.add");
       assert.equal(ev?.actor, "admin");
@@ -144,6 +145,44 @@ for (const backend of testBackends()) {
       assert.equal((await admin.submit("/admin/upstreams", "/admin/upstreams/corp/delete", {})).status, 404);
     });
 
+    test("an admin adds an upstream SAML IdP from pasted metadata; bad metadata redraws that form and writes nothing; disable hides it; auditors and bad CSRF refused", async () => {
+      await removeAll();
+      const metadataXml = (await t.request.get("/saml/metadata")).text;
+      const samlForm = (over: Record<string, string> = {}) => ({ slug: "partner", displayName: "Partner SAML", metadataXml, usernameAttribute: "NameID", ...over });
+      const addSaml = (over: Record<string, string> = {}) => admin.submit("/admin/upstreams", "/admin/upstreams/saml", samlForm(over));
+      const before = await count();
+      for (const [over, field, message] of [
+        [{ metadataXml: "<md:EntityDescriptor" }, "metadataXml", /not well-formed/],
+        [{ metadataXml: `<!DOCTYPE x>${metadataXml}` }, "metadataXml", /must not contain a DTD/],
+        [{ metadataXml: "" }, "metadataXml", /Give the IdP&#39;s metadata XML/],
+        [{ slug: "Bad Slug" }, "slug-saml", /lower-case letters/],
+      ] as const) {
+        const res = await addSaml(over);
+        assert.equal(res.status, 400, JSON.stringify(over).slice(0, 80));
+        assert.match(res.text, new RegExp(`<p class="field-error" id="f-${field}-error">`));
+        assert.match(res.text, message);
+        assert.match(res.text, /name="displayName" type="text" value="Partner SAML"/, "what was typed stays");
+        assert.doesNotMatch(res.text, /id="f-slug-error"/, "the OpenID Connect form is left alone");
+      }
+      assert.equal(await count(), before);
+
+      const res = await addSaml();
+      assert.equal(res.status, 303, res.text.slice(0, 600));
+      const page = await admin.get("/admin/upstreams");
+      const sp = t.services.upstream.samlEndpoints("partner");
+      assert.match(page.text, /<dt>Protocol<\/dt><dd>SAML 2.0<\/dd><dt>Entity ID<\/dt><dd>http:\/\/127\.0\.0\.1:4000<\/dd>/);
+      assert.ok(page.text.includes(`<code>${sp.entityId}</code>`) && page.text.includes(`<code>${sp.acsUrl}</code>`), "the SP metadata and ACS URLs to register");
+      assert.match(await loginPage(), /href="\/login\/upstream\/partner">Sign in with Partner SAML<\/a>/);
+      const [ev] = await audits("upstream.add");
+      assert.deepEqual([ev?.actor, ev?.target, (ev?.details as Record<string, unknown>).protocol], ["admin", "upstream:partner", "saml"]);
+
+      assert.equal((await admin.submit("/admin/upstreams", "/admin/upstreams/partner/disable", {})).status, 303);
+      assert.doesNotMatch(await loginPage(), /Sign in with Partner SAML/);
+      assert.equal((await t.request.get("/login/upstream/partner/metadata")).status, 404, "no SP metadata for a disabled IdP");
+      assert.equal((await admin.post("/admin/upstreams/saml", { _csrf: "wrong", ...samlForm({ slug: "other" }) })).status, 403);
+      assert.equal(await count(), before + 1);
+    });
+
     test("an auditor sees the list without forms and every POST is refused; a wrong CSRF token too", async () => {
       await removeAll();
       assert.equal((await add()).status, 303);
@@ -158,7 +197,7 @@ for (const backend of testBackends()) {
       assert.doesNotMatch(page.text, /name="clientSecret"/);
       assert.ok(!page.text.includes(SECRET));
 
-      const paths = [["/admin/upstreams", form({ slug: "by-auditor" })], ["/admin/upstreams/corp/disable", {}], ["/admin/upstreams/corp/delete", {}]] as const;
+      const paths = [["/admin/upstreams", form({ slug: "by-auditor" })], ["/admin/upstreams/saml", { slug: "by-auditor", displayName: "X", metadataXml: "<x/>" }], ["/admin/upstreams/corp/disable", {}], ["/admin/upstreams/corp/delete", {}]] as const;
       for (const [path, fields] of paths) {
         const res = await bob.post(path, { _csrf: csrfFrom(page.text), ...fields });
         assert.equal(res.status, 403, path);

@@ -2,7 +2,7 @@
 // are tolerated, as encoders produce them; anything Node's lenient decoder would skip is refused).
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { decodeSamlResponse } from "../../../src/sts/providers/saml/xml.ts";
+import { decodeSamlResponse } from "../../../src/sts/providers/saml/index.ts";
 import { StsError } from "../../../src/sts/protocol/index.ts";
 
 const xml = "<samlp:Response>hello</samlp:Response>";

@@ -1,4 +1,4 @@
-// The STS's own XML-DSig core validation (src/sts/providers/saml/xmldsig.ts) against xml-crypto's
+// The STS's own XML-DSig core validation (src/saml/strict/xmldsig.ts, shared with the upstream SAML sign-in) against xml-crypto's
 // SignedXml.checkSignature, the library it replaces on the hot path: on every document both must
 // agree (valid or not), and for valid ones the signed octets must be the same bytes as
 // getSignedReferences() returns. Also: the received tree is never left modified, and shapes
@@ -10,8 +10,8 @@ import { before, describe, test } from "node:test";
 import { SignedXml } from "xml-crypto";
 import { generateSigningKey } from "../../../src/keys/generate.ts";
 import type { Services } from "../../../src/services.ts";
-import { NS, parseXml, type XElement } from "../../../src/sts/providers/saml/xml.ts";
-import { SignatureProfileError, verifyEnvelopedSignature } from "../../../src/sts/providers/saml/xmldsig.ts";
+import { NS, parseXml, type XElement } from "../../../src/saml/strict/xml.ts";
+import { SignatureProfileError, verifyEnvelopedSignature } from "../../../src/saml/strict/xmldsig.ts";
 import { mutateXml, samlResponseXml, signSaml, type AnyDoc, type SignOptions } from "../../helpers/sts.ts";
 
 const { XMLSerializer } = createRequire(import.meta.url)("@xmldom/xmldom") as { XMLSerializer: new () => { serializeToString(n: unknown): string } };

@@ -1,8 +1,9 @@
-// Safe XML intake for SAML responses (security.md §1.6): base64 with a size cap, any DOCTYPE or
+// Safe XML intake for SAML responses (security.md §1.6), shared by the STS (AssumeRoleWithSAML)
+// and the upstream SAML sign-in: base64 with a size cap, any DOCTYPE or
 // entity declaration refused before a parser sees the text, and every xmldom complaint fatal
 // (multiple roots, malformed markup). Namespaces and small DOM helpers live here too.
 import { createRequire } from "node:module";
-import { StsErrors } from "../../protocol/index.ts";
+import { rejectInvalid } from "./rejected.ts";
 
 // The minimal DOM this module reads. @xmldom/xmldom's typings pull in TypeScript's "dom" lib,
 // whose WebCrypto types clash with node:crypto's in the rest of the program, so the parser is
@@ -41,7 +42,7 @@ export const NS = {
 /** 100,000 base64 characters (the model's maximum) decode to at most 75,000 bytes. */
 const MAX_XML_BYTES = 75_000;
 
-const invalid = (msg: string) => StsErrors.invalidIdentityToken(msg);
+const invalid = (msg: string) => rejectInvalid("malformed", msg);
 
 export function decodeSamlResponse(base64: string): string {
   const compact = base64.includes("\n") || base64.includes("\r") ? base64.replace(/[\r\n]/g, "") : base64;
@@ -50,7 +51,7 @@ export function decodeSamlResponse(base64: string): string {
   if (bytes.length > MAX_XML_BYTES) throw invalid("Invalid SAML response: too large.");
   const xml = bytes.toString("utf8");
   // DTDs enable entity expansion, external fetches and parser differentials: SAML never needs one.
-  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw invalid("Invalid SAML response: DTDs are not allowed.");
+  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw rejectInvalid("dtd", "Invalid SAML response: DTDs are not allowed.");
   return xml;
 }
 

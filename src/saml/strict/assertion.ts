@@ -2,10 +2,11 @@
 // Issuer = the provider's, exactly one bearer SubjectConfirmation with Recipient and NotOnOrAfter,
 // Conditions required (every AudienceRestriction satisfied), time bounds with a fixed skew,
 // NameID required. Everything is read from the signed element only.
-// InResponseTo is not checked: AssumeRoleWithSAML is IdP-initiated and has no request state
-// (AWS accepts it too); replay is stopped by the one-time assertion ID instead.
-import type { SamlAttribute } from "../../../saml/aws-profile.ts";
-import { StsErrors } from "../../protocol/index.ts";
+// InResponseTo is checked only when the caller names the request it sent (the upstream SAML
+// sign-in); AssumeRoleWithSAML is IdP-initiated and has no request state (AWS accepts it too).
+// Replay is stopped by the caller's one-time assertion ID in both cases.
+import type { SamlAttribute } from "../aws-profile.ts";
+import { SamlRejected, rejectInvalid } from "./rejected.ts";
 import type { VerifiedSaml } from "./signature.ts";
 import { NS, child, children, text } from "./xml.ts";
 
@@ -21,6 +22,13 @@ export interface AcceptedEndpoints {
   recipients: (value: string) => boolean;
   /** Audience values accepted (AWS's SP entity ID) */
   audiences: ReadonlySet<string>;
+  /** how messages name an accepted Recipient; default "an AWS sign-in endpoint" */
+  recipientName?: string;
+  /**
+   * the ID of the AuthnRequest this response must answer: the SubjectConfirmationData must carry
+   * it, and the Response's InResponseTo, when present, must equal it. Unset: not checked.
+   */
+  inResponseTo?: string;
 }
 
 export interface SamlFacts {
@@ -38,31 +46,37 @@ export interface SamlFacts {
   attributes: SamlAttribute[];
 }
 
-const invalid = (m: string) => StsErrors.invalidIdentityToken(m);
+const invalid = (m: string, reason = "malformed") => rejectInvalid(reason, m);
+const expired = (m: string) => new SamlRejected("expired", "expired", m);
 
 export function readAssertion(v: VerifiedSaml, expectedIssuer: string, accepted: AcceptedEndpoints, now: Date): SamlFacts {
   const a = v.assertion;
   const t = now.getTime();
   // Response-level fields: checked when present (only a failure can result from unsigned ones).
   const r = v.signedResponse ?? v.response;
+  const endpoint = accepted.recipientName ?? "an AWS sign-in endpoint";
   const destination = r.getAttribute("Destination");
-  if (destination && !accepted.recipients(destination)) throw invalid("Invalid SAML response: Destination is not an AWS sign-in endpoint.");
+  if (destination && !accepted.recipients(destination)) throw invalid(`Invalid SAML response: Destination is not ${endpoint}.`, "destination");
   const status = child(r, NS.samlp, "Status");
   const code = status && child(status, NS.samlp, "StatusCode")?.getAttribute("Value");
-  if (status && code !== SUCCESS) throw invalid("Invalid SAML response: the IdP reported an error status.");
+  if (status && code !== SUCCESS) throw invalid("Invalid SAML response: the IdP reported an error status.", "status");
   const responseIssuer = text(child(r, NS.saml, "Issuer"));
-  if (responseIssuer !== undefined && responseIssuer.trim() !== expectedIssuer) throw invalid("Issuer not present in specified provider");
+  if (responseIssuer !== undefined && responseIssuer.trim() !== expectedIssuer) throw invalid("Issuer not present in specified provider", "issuer");
+  const responseTo = r.getAttribute("InResponseTo");
+  if (accepted.inResponseTo !== undefined && responseTo !== null && responseTo !== accepted.inResponseTo) {
+    throw invalid("Invalid SAML response: InResponseTo does not answer this sign-in's request.", "in_response_to");
+  }
 
   const assertionId = a.getAttribute("ID") ?? "";
   const issuer = text(child(a, NS.saml, "Issuer"))?.trim();
-  if (issuer !== expectedIssuer) throw invalid("Issuer not present in specified provider");
+  if (issuer !== expectedIssuer) throw invalid("Issuer not present in specified provider", "issuer");
   const issueInstant = time(a.getAttribute("IssueInstant"), "IssueInstant");
   if (issueInstant.getTime() > t + CLOCK_SKEW_MS) throw invalid("Invalid SAML response: IssueInstant is in the future.");
 
   const subjectEl = child(a, NS.saml, "Subject");
   const nameId = subjectEl && child(subjectEl, NS.saml, "NameID");
   const subject = text(nameId);
-  if (!subjectEl || !nameId || !subject) throw StsErrors.accessDenied("Not authorized to perform sts:AssumeRoleWithSAML: the assertion has no Subject NameID.");
+  if (!subjectEl || !nameId || !subject) throw new SamlRejected("denied", "no_subject", "Not authorized to perform sts:AssumeRoleWithSAML: the assertion has no Subject NameID.");
   const subjectFormat = nameId.getAttribute("Format") || "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified";
 
   const confirmations = children(subjectEl, NS.saml, "SubjectConfirmation");
@@ -72,37 +86,40 @@ export function readAssertion(v: VerifiedSaml, expectedIssuer: string, accepted:
   const scd = child(sc, NS.saml, "SubjectConfirmationData");
   if (!scd) throw invalid("Invalid SAML response: SubjectConfirmationData is required.");
   const recipient = scd.getAttribute("Recipient") ?? "";
-  if (!accepted.recipients(recipient)) throw invalid("Invalid SAML response: Recipient is not an AWS sign-in endpoint.");
+  if (!accepted.recipients(recipient)) throw invalid(`Invalid SAML response: Recipient is not ${endpoint}.`, "recipient");
+  if (accepted.inResponseTo !== undefined && scd.getAttribute("InResponseTo") !== accepted.inResponseTo) {
+    throw invalid("Invalid SAML response: InResponseTo does not answer this sign-in's request.", "in_response_to");
+  }
   const scNotOnOrAfter = time(scd.getAttribute("NotOnOrAfter"), "SubjectConfirmationData NotOnOrAfter");
   if (scd.hasAttribute("NotBefore") && time(scd.getAttribute("NotBefore"), "NotBefore").getTime() > t + CLOCK_SKEW_MS) {
-    throw invalid("Invalid SAML response: the assertion is not yet valid.");
+    throw invalid("Invalid SAML response: the assertion is not yet valid.", "not_yet_valid");
   }
-  if (t >= scNotOnOrAfter.getTime() + CLOCK_SKEW_MS) throw StsErrors.expiredTokenException("The SAML assertion has expired.");
+  if (t >= scNotOnOrAfter.getTime() + CLOCK_SKEW_MS) throw expired("The SAML assertion has expired.");
 
   const conditions = child(a, NS.saml, "Conditions");
   if (!conditions) throw invalid("Invalid SAML response: Conditions are required.");
   if (conditions.hasAttribute("NotBefore") && time(conditions.getAttribute("NotBefore"), "NotBefore").getTime() > t + CLOCK_SKEW_MS) {
-    throw invalid("Invalid SAML response: the assertion is not yet valid.");
+    throw invalid("Invalid SAML response: the assertion is not yet valid.", "not_yet_valid");
   }
   if (!conditions.hasAttribute("NotOnOrAfter")) throw invalid("Invalid SAML response: Conditions NotOnOrAfter is required.");
   const condNotOnOrAfter = time(conditions.getAttribute("NotOnOrAfter"), "Conditions NotOnOrAfter");
-  if (t >= condNotOnOrAfter.getTime() + CLOCK_SKEW_MS) throw StsErrors.expiredTokenException("The SAML assertion has expired.");
+  if (t >= condNotOnOrAfter.getTime() + CLOCK_SKEW_MS) throw expired("The SAML assertion has expired.");
   const restrictions = children(conditions, NS.saml, "AudienceRestriction");
-  if (restrictions.length === 0) throw invalid("Response does not contain the required audience");
+  if (restrictions.length === 0) throw invalid("Response does not contain the required audience", "audience");
   const audiences: string[] = [];
   for (const ar of restrictions) {
     const values = children(ar, NS.saml, "Audience").map((e) => (text(e) ?? "").trim());
-    if (!values.some((aud) => accepted.audiences.has(aud))) throw invalid("Response does not contain the required audience");
+    if (!values.some((aud) => accepted.audiences.has(aud))) throw invalid("Response does not contain the required audience", "audience");
     audiences.push(...values);
   }
   const notOnOrAfter = new Date(Math.min(scNotOnOrAfter.getTime(), condNotOnOrAfter.getTime()));
-  if (notOnOrAfter.getTime() - t > MAX_LIFETIME_MS) throw invalid("Invalid SAML response: the assertion is valid for too long.");
+  if (notOnOrAfter.getTime() - t > MAX_LIFETIME_MS) throw invalid("Invalid SAML response: the assertion is valid for too long.", "lifetime");
 
   let sessionNotOnOrAfter: Date | undefined;
   for (const authn of children(a, NS.saml, "AuthnStatement")) {
     if (authn.hasAttribute("SessionNotOnOrAfter")) {
       const s = time(authn.getAttribute("SessionNotOnOrAfter"), "SessionNotOnOrAfter");
-      if (s.getTime() <= t) throw StsErrors.expiredTokenException("The SAML session has expired (SessionNotOnOrAfter).");
+      if (s.getTime() <= t) throw expired("The SAML session has expired (SessionNotOnOrAfter).");
       sessionNotOnOrAfter = s;
     }
   }

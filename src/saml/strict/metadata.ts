@@ -1,11 +1,13 @@
-// Reads what an IAM SAML provider keeps from IdP metadata: the entity ID and the signing
-// certificates (≤ 10 per provider, IAM quota). Same safe parser as for responses.
-import { Invalid } from "../../../errors.ts";
+// Reads what an IAM SAML provider (and an upstream SAML IdP) keeps from IdP metadata: the entity
+// ID, the signing certificates (≤ 10, IAM's quota) and the HTTP-Redirect SingleSignOnService
+// location, when there is one. Same safe parser as for responses.
+import { Invalid } from "../../errors.ts";
 import { NS, children, descendants, parseXml } from "./xml.ts";
 
 const MD = "urn:oasis:names:tc:SAML:2.0:metadata";
+export const REDIRECT_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect";
 
-export function parseIdpMetadata(xml: string): { entityId: string; certificatesPem: string[] } {
+export function parseIdpMetadata(xml: string): { entityId: string; certificatesPem: string[]; ssoRedirectUrl?: string } {
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new Invalid("SAML metadata must not contain a DTD.");
   let doc;
   try {
@@ -27,7 +29,8 @@ export function parseIdpMetadata(xml: string): { entityId: string; certificatesP
   }
   if (certs.length === 0) throw new Invalid("SAML metadata has no signing certificate.");
   if (certs.length > 10) throw new Invalid("An IAM SAML provider holds at most 10 signing certificates.");
-  return { entityId, certificatesPem: certs };
+  const sso = children(idp, MD, "SingleSignOnService").find((e) => e.getAttribute("Binding") === REDIRECT_BINDING);
+  return { entityId, certificatesPem: certs, ssoRedirectUrl: sso?.getAttribute("Location") || undefined };
 }
 
 export function toPem(base64: string): string {

@@ -1,4 +1,4 @@
-// XML signature verification for AssumeRoleWithSAML, built to defeat signature wrapping
+// XML signature verification for SAML responses (AssumeRoleWithSAML, upstream SAML sign-in), built to defeat signature wrapping
 // (security.md §1.1–1.5, §1.11–1.13):
 // - the document has exactly one <Assertion> anywhere (no EncryptedAssertion, nothing hidden in
 //   Extensions/Advice/Object/Signature) and it is a direct child of the root <samlp:Response>;
@@ -10,13 +10,13 @@
 // - the assertion the caller reads is re-parsed from the canonical octets the digest covered
 //   (xmldsig.ts), never read from the original tree.
 import { createPublicKey, type KeyObject } from "node:crypto";
-import { StsErrors } from "../../protocol/index.ts";
+import { rejectInvalid } from "./rejected.ts";
 import { NS, children, descendants, is, parseXml, type XElement } from "./xml.ts";
 import { SignatureProfileError, verifyEnvelopedSignature } from "./xmldsig.ts";
 
 const ID = /^[A-Za-z_][\w.-]{0,255}$/;
 
-const invalid = (msg = "Response signature invalid") => StsErrors.invalidIdentityToken(msg);
+const invalid = (msg = "Response signature invalid") => rejectInvalid(/^Response signature invalid/.test(msg) ? "signature" : "malformed", msg);
 
 export interface VerifiedSaml {
   /** the Assertion as covered by a signature (re-parsed from the signed bytes) */
@@ -45,7 +45,7 @@ export function verifySamlSignature(xml: string, certificatesPem: readonly strin
   if (onResponse.length > 1 || onAssertion.length > 1 || signatures.length !== onResponse.length + onAssertion.length) {
     throw invalid("Response signature invalid: unexpected Signature element.");
   }
-  if (signatures.length === 0) throw invalid("Response signature invalid: the response is not signed.");
+  if (signatures.length === 0) throw rejectInvalid("unsigned", "Response signature invalid: the response is not signed.");
 
   let signedAssertion: XElement | undefined;
   let signedResponse: XElement | undefined;

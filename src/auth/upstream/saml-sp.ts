@@ -1,0 +1,92 @@
+// This gateway as a SAML 2.0 service provider of an upstream SAML IdP: the AuthnRequest it sends
+// (HTTP-Redirect binding, unsigned: nothing in it needs protecting, the response is what is
+// checked), its SP metadata, and the check of the response posted back to the ACS.
+// The response check is the STS's hardened verifier (saml/strict: DOCTYPE refused, one assertion,
+// signature-wrapping defences, allowed algorithms only, keys from the configured certificates
+// only, data read from the signed octets), plus what an SP-initiated sign-in adds: the
+// SubjectConfirmation answers *this* request (InResponseTo), Recipient/Destination are our ACS
+// URL, Audience is our SP entity ID. A non-Success status is reported apart (UpstreamStatus):
+// it carries no assertion, and it can only ever refuse a sign-in.
+import { randomBytes } from "node:crypto";
+import { deflateRawSync } from "node:zlib";
+import { AUTHN_CONTEXT } from "../../saml/response.ts";
+import { NS, child, decodeSamlResponse, parseXml, readAssertion, time, verifySamlSignature, type SamlFacts } from "../../saml/strict/index.ts";
+import { esc } from "../../saml/xml.ts";
+import type { SamlUpstream } from "./upstream-idps.ts";
+
+const HTTP_POST = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST";
+const SUCCESS = "urn:oasis:names:tc:SAML:2.0:status:Success";
+/** AuthnContextClassRefs that mean more than one factor was used */
+const MFA_CONTEXTS = new Set<string>([AUTHN_CONTEXT.mfa, "urn:oasis:names:tc:SAML:2.0:ac:classes:MobileTwoFactorContract", "urn:oasis:names:tc:SAML:2.0:ac:classes:TimeSyncToken"]);
+
+/** Where this SP lives for one upstream IdP: its entity ID (= its metadata URL) and ACS URL. */
+export interface SpEndpoints {
+  entityId: string;
+  acsUrl: string;
+}
+
+export const newRequestId = () => `_${randomBytes(20).toString("hex")}`;
+
+/** The IdP's SSO URL with SAMLRequest (deflated, base64) and RelayState, per the Redirect binding. */
+export function authnRequestUrl(idp: SamlUpstream, sp: SpEndpoints, o: { id: string; now: Date; relayState: string; forceAuthn: boolean }): string {
+  const xml =
+    `<samlp:AuthnRequest xmlns:samlp="${NS.samlp}" xmlns:saml="${NS.saml}" ID="${o.id}" Version="2.0" IssueInstant="${o.now.toISOString()}"` +
+    ` Destination="${esc(idp.ssoUrl)}" AssertionConsumerServiceURL="${esc(sp.acsUrl)}" ProtocolBinding="${HTTP_POST}"${o.forceAuthn ? ` ForceAuthn="true"` : ""}>` +
+    `<saml:Issuer>${esc(sp.entityId)}</saml:Issuer><samlp:NameIDPolicy AllowCreate="true"/></samlp:AuthnRequest>`;
+  const url = new URL(idp.ssoUrl);
+  url.searchParams.set("SAMLRequest", deflateRawSync(Buffer.from(xml, "utf8")).toString("base64"));
+  url.searchParams.set("RelayState", o.relayState);
+  return url.href;
+}
+
+/** SP metadata to register at the upstream IdP: one HTTP-POST ACS, signed assertions wanted. */
+export function spMetadata(sp: SpEndpoints): string {
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?>\n` +
+    `<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="${esc(sp.entityId)}">` +
+    `<md:SPSSODescriptor AuthnRequestsSigned="false" WantAssertionsSigned="true" protocolSupportEnumeration="${NS.samlp}">` +
+    `<md:AssertionConsumerService Binding="${HTTP_POST}" Location="${esc(sp.acsUrl)}" index="0" isDefault="true"/>` +
+    `</md:SPSSODescriptor></md:EntityDescriptor>\n`
+  );
+}
+
+/** The IdP answered with a status other than Success (the person was refused or cancelled). */
+export class UpstreamStatus extends Error {
+  constructor(readonly code: string) {
+    super(`upstream status ${code}`);
+  }
+}
+
+export interface UpstreamAssertion {
+  facts: SamlFacts;
+  /** first value of each attribute, by Name, plus NameID and sub (= NameID, the link key) */
+  claims: Record<string, string>;
+  mfa: boolean;
+  authnInstant?: Date;
+}
+
+/**
+ * Verifies a posted SAMLResponse for the sign-in that sent request `requestId`. Throws
+ * SamlRejected (saml/strict) for anything not acceptable, UpstreamStatus for an error status.
+ */
+export function verifyUpstreamResponse(idp: SamlUpstream, sp: SpEndpoints, samlResponse: unknown, requestId: string, now: Date): UpstreamAssertion {
+  const xml = decodeSamlResponse(typeof samlResponse === "string" ? samlResponse : "");
+  // the status is read before any signature: an error status has no assertion, and it only refuses
+  const root = parseXml(xml).documentElement!;
+  const status = child(root, NS.samlp, "Status");
+  const code = status && child(status, NS.samlp, "StatusCode")?.getAttribute("Value");
+  if (status && code !== SUCCESS) throw new UpstreamStatus(code ?? "missing");
+  const verified = verifySamlSignature(xml, idp.certificates);
+  const facts = readAssertion(verified, idp.issuer, { recipients: (v) => v === sp.acsUrl, audiences: new Set([sp.entityId]), recipientName: "this sign-in's ACS URL", inResponseTo: requestId }, now);
+  const claims: Record<string, string> = {};
+  for (const a of facts.attributes) if (a.name && a.values[0] !== undefined && !(a.name in claims)) claims[a.name] = a.values[0];
+  claims.NameID = facts.subject;
+  claims.sub = facts.subject;
+  // AuthnStatement, from the signed assertion only
+  const authn = child(verified.assertion, NS.saml, "AuthnStatement");
+  const context = authn && child(authn, NS.saml, "AuthnContext");
+  const classRef = context && child(context, NS.saml, "AuthnContextClassRef")?.textContent?.trim();
+  const instant = authn?.getAttribute("AuthnInstant");
+  const authnInstant = instant ? time(instant, "AuthnInstant") : undefined;
+  return { facts, claims, mfa: !!classRef && MFA_CONTEXTS.has(classRef), authnInstant };
+}
