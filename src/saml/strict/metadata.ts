@@ -28,7 +28,7 @@ export function parseIdpMetadata(xml: string): { entityId: string; certificatesP
     for (const c of descendants(kd, NS.ds, "X509Certificate")) certs.push(toPem(c.textContent ?? ""));
   }
   if (certs.length === 0) throw new Invalid("SAML metadata has no signing certificate.");
-  if (certs.length > 10) throw new Invalid("An IAM SAML provider holds at most 10 signing certificates.");
+  if (certs.length > 10) throw new Invalid("SAML metadata may name at most 10 signing certificates (the limit of an IAM SAML provider).");
   const sso = children(idp, MD, "SingleSignOnService").find((e) => e.getAttribute("Binding") === REDIRECT_BINDING);
   return { entityId, certificatesPem: certs, ssoRedirectUrl: sso?.getAttribute("Location") || undefined };
 }
