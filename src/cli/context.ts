@@ -1,10 +1,10 @@
 // What every `idp` command runs in: the server's configuration (same environment), the same
 // database (with the server's connection retry), and — for commands that need them — the same
 // services the server builds. Logs go to stderr so stdout stays the command's output.
-import { pino } from "pino";
+// The database and the services are imported when a command first needs them (see index.ts).
 import { loadConfig, type Config } from "../config.ts";
-import { connectWithRetry, databaseTarget, describeTarget, pendingMigrations, type Database } from "../db/index.ts";
-import { createServices, type Services } from "../services.ts";
+import type { Database } from "../db/index.ts";
+import type { Services } from "../services.ts";
 
 /** Audit actor of every change made through the CLI. */
 export const CLI_ACTOR = "cli";
@@ -32,6 +32,7 @@ export function cliConfig(): Config {
 
 export async function withDatabase<T>(fn: (db: Database, config: Config) => Promise<T>, io: Io = stdio): Promise<T> {
   const config = cliConfig();
+  const { connectWithRetry, databaseTarget } = await import("../db/index.ts");
   const target = databaseTarget(config);
   const db = await connectWithRetry(target, { attempts: config.dbConnectAttempts, log: (m) => io.err(m) });
   try {
@@ -44,6 +45,11 @@ export async function withDatabase<T>(fn: (db: Database, config: Config) => Prom
 /** Builds the server's services on an up-to-date database; refuses a database with pending migrations. */
 export async function withServices<T>(fn: (s: Services) => Promise<T>, io: Io = stdio): Promise<T> {
   return withDatabase(async (db, config) => {
+    const [{ databaseTarget, describeTarget, pendingMigrations }, { pino }, { createServices }] = await Promise.all([
+      import("../db/index.ts"),
+      import("pino"),
+      import("../services.ts"),
+    ]);
     const pending = await db.withSession((s) => pendingMigrations(s));
     if (pending.length) {
       throw new CliError(`${describeTarget(databaseTarget(config))} has ${pending.length} pending migration(s); run \`idp migrate\` first`);

@@ -6,30 +6,40 @@ import { ConfigError } from "../config.ts";
 import { DomainError, isDatabaseUnavailable } from "../errors.ts";
 import { parseArgs, type Parsed, UsageError } from "./args.ts";
 import { CliError, stdio, type Io } from "./context.ts";
-import { AWS_FLAGS, AWS_OPTIONS, awsCommand } from "./aws/index.ts";
 import { HELP } from "./help.ts";
-import { keysCommand } from "./keys.ts";
-import { migrateCommand } from "./migrate.ts";
-import { SAML_OPTIONS, samlCommand } from "./saml.ts";
-import { seedCommand } from "./seed.ts";
-import { USERS_OPTIONS, usersCommand } from "./users.ts";
-import { STS_OPTIONS, stsCommand } from "./sts.ts";
-import { UPSTREAM_FLAGS, UPSTREAM_OPTIONS, upstreamCommand } from "./upstream.ts";
 
 export const EXIT = { ok: 0, failed: 1, usage: 64, unavailable: 69, config: 78 } as const;
 
 type Command = { run: (args: Parsed, io: Io) => Promise<number>; options?: readonly string[]; flags?: readonly string[] };
 
-const COMMANDS: Record<string, Command> = {
-  migrate: { run: migrateCommand },
-  seed: { run: seedCommand },
-  keys: { run: keysCommand },
-  users: { run: usersCommand, options: USERS_OPTIONS },
-  aws: { run: awsCommand, options: AWS_OPTIONS, flags: AWS_FLAGS },
-  saml: { run: samlCommand, options: SAML_OPTIONS },
-  sts: { run: stsCommand, options: STS_OPTIONS },
-  upstream: { run: upstreamCommand, options: UPSTREAM_OPTIONS, flags: UPSTREAM_FLAGS },
-  help: { run: async (_a, io) => (io.out(HELP), EXIT.ok) },
+// Each command group is imported when it runs, not before: the groups between them load the whole
+// server (Prisma, PGlite, oidc-provider, the AWS SDK…), seconds of start-up that `idp help`, a
+// usage error or `idp migrate` have no use for.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  migrate: async () => ({ run: (await import("./migrate.ts")).migrateCommand }),
+  seed: async () => ({ run: (await import("./seed.ts")).seedCommand }),
+  keys: async () => ({ run: (await import("./keys.ts")).keysCommand }),
+  users: async () => {
+    const m = await import("./users.ts");
+    return { run: m.usersCommand, options: m.USERS_OPTIONS };
+  },
+  aws: async () => {
+    const m = await import("./aws/index.ts");
+    return { run: m.awsCommand, options: m.AWS_OPTIONS, flags: m.AWS_FLAGS };
+  },
+  saml: async () => {
+    const m = await import("./saml.ts");
+    return { run: m.samlCommand, options: m.SAML_OPTIONS };
+  },
+  sts: async () => {
+    const m = await import("./sts.ts");
+    return { run: m.stsCommand, options: m.STS_OPTIONS };
+  },
+  upstream: async () => {
+    const m = await import("./upstream.ts");
+    return { run: m.upstreamCommand, options: m.UPSTREAM_OPTIONS, flags: m.UPSTREAM_FLAGS };
+  },
+  help: async () => ({ run: async (_a, io) => (io.out(HELP), EXIT.ok) }),
 };
 
 export async function runCli(argv: readonly string[], io: Io = stdio): Promise<number> {
@@ -39,8 +49,9 @@ export async function runCli(argv: readonly string[], io: Io = stdio): Promise<n
       io.out(HELP);
       return name === undefined ? EXIT.usage : EXIT.ok;
     }
-    const command = COMMANDS[name];
-    if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)}`);
+    const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+    if (!load) throw new UsageError(`unknown command ${JSON.stringify(name)}`);
+    const command = await load();
     return await command.run(parseArgs(rest, command.options, command.flags), io);
   } catch (err) {
     const [message, code] = describe(err);
