@@ -10,12 +10,11 @@
 import { randomBytes } from "node:crypto";
 import { deflateRawSync } from "node:zlib";
 import { AUTHN_CONTEXT } from "../../saml/response.ts";
-import { NS, child, decodeSamlResponse, parseXml, readAssertion, time, verifySamlSignature, type SamlFacts } from "../../saml/strict/index.ts";
+import { NS, child, decodeSamlResponse, errorStatus, parseXml, readAssertion, time, verifySamlSignature, type SamlFacts } from "../../saml/strict/index.ts";
 import { esc } from "../../saml/xml.ts";
 import type { SamlUpstream } from "./upstream-idps.ts";
 
 const HTTP_POST = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST";
-const SUCCESS = "urn:oasis:names:tc:SAML:2.0:status:Success";
 /** AuthnContextClassRefs that mean more than one factor was used */
 const MFA_CONTEXTS = new Set<string>([AUTHN_CONTEXT.mfa, "urn:oasis:names:tc:SAML:2.0:ac:classes:MobileTwoFactorContract", "urn:oasis:names:tc:SAML:2.0:ac:classes:TimeSyncToken"]);
 
@@ -72,11 +71,10 @@ export interface UpstreamAssertion {
 export function verifyUpstreamResponse(idp: SamlUpstream, sp: SpEndpoints, samlResponse: unknown, requestId: string, now: Date): UpstreamAssertion {
   const xml = decodeSamlResponse(typeof samlResponse === "string" ? samlResponse : "");
   // the status is read before any signature: an error status has no assertion, and it only refuses
-  const root = parseXml(xml).documentElement!;
-  const status = child(root, NS.samlp, "Status");
-  const code = status && child(status, NS.samlp, "StatusCode")?.getAttribute("Value");
-  if (status && code !== SUCCESS) throw new UpstreamStatus(code ?? "missing");
-  const verified = verifySamlSignature(xml, idp.certificates);
+  const doc = parseXml(xml);
+  const code = errorStatus(doc.documentElement!);
+  if (code !== undefined) throw new UpstreamStatus(code);
+  const verified = verifySamlSignature(doc, idp.certificates);
   const facts = readAssertion(verified, idp.issuer, { recipients: (v) => v === sp.acsUrl, audiences: new Set([sp.entityId]), recipientName: "this sign-in's ACS URL", inResponseTo: requestId }, now);
   const claims: Record<string, string> = {};
   for (const a of facts.attributes) if (a.name && a.values[0] !== undefined && !(a.name in claims)) claims[a.name] = a.values[0];

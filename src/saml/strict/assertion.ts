@@ -8,13 +8,21 @@
 import type { SamlAttribute } from "../aws-profile.ts";
 import { SamlRejected, rejectInvalid } from "./rejected.ts";
 import type { VerifiedSaml } from "./signature.ts";
-import { NS, child, children, text } from "./xml.ts";
+import { NS, child, children, text, type XElement } from "./xml.ts";
 
 export const CLOCK_SKEW_MS = 60_000;
 /** assertions valid for longer are refused: the replay cache must be able to outlive them */
 const MAX_LIFETIME_MS = 24 * 3600_000;
 const BEARER = "urn:oasis:names:tc:SAML:2.0:cm:bearer";
 const SUCCESS = "urn:oasis:names:tc:SAML:2.0:status:Success";
+
+/** The top-level StatusCode of a Response whose Status is not Success ("missing" without one); undefined for Success or no Status. */
+export function errorStatus(response: XElement): string | undefined {
+  const status = child(response, NS.samlp, "Status");
+  if (!status) return undefined;
+  const code = child(status, NS.samlp, "StatusCode")?.getAttribute("Value");
+  return code === SUCCESS ? undefined : (code ?? "missing");
+}
 const NAMEID_PREFIX = "urn:oasis:names:tc:SAML:2.0:nameid-format:";
 
 export interface AcceptedEndpoints {
@@ -57,9 +65,7 @@ export function readAssertion(v: VerifiedSaml, expectedIssuer: string, accepted:
   const endpoint = accepted.recipientName ?? "an AWS sign-in endpoint";
   const destination = r.getAttribute("Destination");
   if (destination && !accepted.recipients(destination)) throw invalid(`Invalid SAML response: Destination is not ${endpoint}.`, "destination");
-  const status = child(r, NS.samlp, "Status");
-  const code = status && child(status, NS.samlp, "StatusCode")?.getAttribute("Value");
-  if (status && code !== SUCCESS) throw invalid("Invalid SAML response: the IdP reported an error status.", "status");
+  if (errorStatus(r) !== undefined) throw invalid("Invalid SAML response: the IdP reported an error status.", "status");
   const responseIssuer = text(child(r, NS.saml, "Issuer"));
   if (responseIssuer !== undefined && responseIssuer.trim() !== expectedIssuer) throw invalid("Issuer not present in specified provider", "issuer");
   const responseTo = r.getAttribute("InResponseTo");

@@ -11,7 +11,7 @@
 //   (xmldsig.ts), never read from the original tree.
 import { createPublicKey, type KeyObject } from "node:crypto";
 import { rejectInvalid } from "./rejected.ts";
-import { NS, children, descendants, is, parseXml, type XElement } from "./xml.ts";
+import { NS, children, descendants, is, parseXml, type XDocument, type XElement } from "./xml.ts";
 import { SignatureProfileError, verifyEnvelopedSignature } from "./xmldsig.ts";
 
 const ID = /^[A-Za-z_][\w.-]{0,255}$/;
@@ -27,10 +27,11 @@ export interface VerifiedSaml {
   response: XElement;
 }
 
-export function verifySamlSignature(xml: string, certificatesPem: readonly string[]): VerifiedSaml {
+/** `xml` is the decoded response, or its document when the caller has already parsed it (parseXml). */
+export function verifySamlSignature(xml: string | XDocument, certificatesPem: readonly string[]): VerifiedSaml {
   // Fail closed: a provider without certificates verifies nothing (security.md §1.2).
   if (certificatesPem.length === 0) throw invalid("Response signature invalid: the provider has no signing certificate.");
-  const doc = parseXml(xml);
+  const doc = typeof xml === "string" ? parseXml(xml) : xml;
   const response = doc.documentElement!;
   if (!is(response, NS.samlp, "Response")) throw invalid("Invalid SAML response: the root element must be samlp:Response.");
   if (descendants(doc, NS.saml, "EncryptedAssertion").length > 0) throw invalid("Invalid SAML response: encrypted assertions are not supported.");
