@@ -6,7 +6,8 @@ import { randomUUID, X509Certificate } from "node:crypto";
 import type { AuditLog } from "../../audit/index.ts";
 import { Conflict, DomainError, Invalid, NotFound } from "../../errors.ts";
 import type { PrismaClient } from "../../generated/prisma/client.ts";
-import { parseIdpMetadata, toPem } from "../../saml/strict/index.ts";
+import { entityIdProblem } from "../../directory/validation.ts";
+import { MAX_SIGNING_CERTIFICATES, parseIdpMetadata, toPem } from "../../saml/strict/index.ts";
 import type { SecretBox } from "../mfa/totp-secrets.ts";
 
 /** the login page reads the list on every view; CLI changes come from another process */
@@ -19,7 +20,6 @@ export const DEFAULT_USERNAME_CLAIM = "preferred_username";
 /** the SAML default: the assertion's Subject NameID proposes the username */
 export const NAMEID = "NameID";
 const SAML_ATTRIBUTE = /^[A-Za-z0-9_.:/#-]{1,256}$/;
-const MAX_CERTIFICATES = 10;
 
 export type UpstreamProtocol = "oidc" | "saml";
 
@@ -156,12 +156,13 @@ function validateSaml(i: SamlUpstreamInput): ValidSaml {
   const ssoUrl = (i.ssoUrl?.trim() || fromMetadata?.ssoRedirectUrl) ?? "";
   let certificates: string[] = [];
   if (!fields.metadata) {
-    if (!entityId || entityId.length > 1024 || /[\s\u0000-\u001f]/.test(entityId)) fields.entityId = "Enter the IdP's entity ID (from its metadata).";
+    const idProblem = entityIdProblem(entityId);
+    if (idProblem) fields.entityId = idProblem;
     const ssoProblem = ssoUrl ? urlProblem(ssoUrl, "SSO URL") : "Enter the IdP's SingleSignOnService URL for the HTTP-Redirect binding.";
     if (ssoProblem) fields.ssoUrl = ssoProblem;
     try {
       certificates = [...new Set((i.certificates?.length ? i.certificates : fromMetadata?.certificatesPem ?? []).map(signingCertificate))];
-      if (certificates.length === 0 || certificates.length > MAX_CERTIFICATES) fields.certificates = `Give 1–${MAX_CERTIFICATES} signing certificates (PEM), or metadata that has them.`;
+      if (certificates.length === 0 || certificates.length > MAX_SIGNING_CERTIFICATES) fields.certificates = `Give 1–${MAX_SIGNING_CERTIFICATES} signing certificates (PEM), or metadata that has them.`;
     } catch (err) {
       fields.certificates = err instanceof Error ? err.message : "A certificate could not be read.";
     }

@@ -6,5 +6,5 @@ export { SamlRejected, type RejectionKind } from "./rejected.ts";
 export { decodeSamlResponse, parseXml, NS, child, children, descendants, is, text, type XElement, type XDocument, type XNode } from "./xml.ts";
 export { verifySamlSignature, type VerifiedSaml } from "./signature.ts";
 export { readAssertion, errorStatus, time, CLOCK_SKEW_MS, type AcceptedEndpoints, type SamlFacts } from "./assertion.ts";
-export { parseIdpMetadata, toPem, REDIRECT_BINDING } from "./metadata.ts";
+export { parseIdpMetadata, toPem, REDIRECT_BINDING, MAX_SIGNING_CERTIFICATES } from "./metadata.ts";
 export { verifyEnvelopedSignature, readSignedInfo, SignatureProfileError, EXC_C14N, ENVELOPED, SIGNATURE_HASHES, DIGEST_HASHES } from "./xmldsig.ts";

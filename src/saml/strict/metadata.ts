@@ -6,6 +6,8 @@ import { NS, children, descendants, parseXml } from "./xml.ts";
 
 const MD = "urn:oasis:names:tc:SAML:2.0:metadata";
 export const REDIRECT_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect";
+/** IAM's quota of signing certificates per SAML provider; upstream SAML IdPs keep the same bound */
+export const MAX_SIGNING_CERTIFICATES = 10;
 
 export function parseIdpMetadata(xml: string): { entityId: string; certificatesPem: string[]; ssoRedirectUrl?: string } {
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new Invalid("SAML metadata must not contain a DTD.");
@@ -28,7 +30,7 @@ export function parseIdpMetadata(xml: string): { entityId: string; certificatesP
     for (const c of descendants(kd, NS.ds, "X509Certificate")) certs.push(toPem(c.textContent ?? ""));
   }
   if (certs.length === 0) throw new Invalid("SAML metadata has no signing certificate.");
-  if (certs.length > 10) throw new Invalid("SAML metadata may name at most 10 signing certificates (the limit of an IAM SAML provider).");
+  if (certs.length > MAX_SIGNING_CERTIFICATES) throw new Invalid(`SAML metadata may name at most ${MAX_SIGNING_CERTIFICATES} signing certificates (the limit of an IAM SAML provider).`);
   const sso = children(idp, MD, "SingleSignOnService").find((e) => e.getAttribute("Binding") === REDIRECT_BINDING);
   return { entityId, certificatesPem: certs, ssoRedirectUrl: sso?.getAttribute("Location") || undefined };
 }
