@@ -13,7 +13,8 @@ const FIELDS = ["slug", "displayName", "issuer", "clientId", "scopes", "username
 type Form = Record<(typeof FIELDS)[number], string>;
 
 const emptyForm = (): Form => ({ slug: "", displayName: "", issuer: "", clientId: "", scopes: DEFAULT_SCOPES.join(" "), usernameClaim: DEFAULT_USERNAME_CLAIM });
-const readForm = (req: Request): Form => Object.fromEntries(FIELDS.map((f) => [f, text(req, f)])) as Form;
+/** The named text fields of a posted form. */
+const readForm = <F extends string>(req: Request, fields: readonly F[]) => Object.fromEntries(fields.map((f) => [f, text(req, f)])) as Record<F, string>;
 const SAML_FIELDS = ["slug", "displayName", "metadataXml", "usernameAttribute"] as const;
 type SamlForm = Record<(typeof SAML_FIELDS)[number], string>;
 const emptySamlForm = (): SamlForm => ({ slug: "", displayName: "", metadataXml: "", usernameAttribute: NAMEID });
@@ -29,7 +30,7 @@ export function upstreamPages(s: Services): Router {
 
   r.get("/upstreams", (req, res) => listPage(req, res));
   r.post("/upstreams", ...write, async (req, res) => {
-    const form = readForm(req);
+    const form: Form = readForm(req, FIELDS);
     await formAction(res, async () => {
       const scopes = form.scopes.split(/\s+/).filter(Boolean);
       await idps.add(
@@ -40,7 +41,7 @@ export function upstreamPages(s: Services): Router {
     }, (status, e) => listPage(req, res, { form, ...e }, status));
   });
   r.post("/upstreams/saml", ...write, async (req, res) => {
-    const samlForm = Object.fromEntries(SAML_FIELDS.map((f) => [f, text(req, f)])) as SamlForm;
+    const samlForm: SamlForm = readForm(req, SAML_FIELDS);
     await formAction(res, async () => {
       await idps.add({ protocol: "saml", slug: samlForm.slug.trim(), displayName: samlForm.displayName, metadataXml: samlForm.metadataXml, usernameAttribute: samlForm.usernameAttribute.trim() || undefined }, actorOf(res));
       done(res, "/admin/upstreams", "created");
