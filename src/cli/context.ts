@@ -2,6 +2,7 @@
 // database (with the server's connection retry), and — for commands that need them — the same
 // services the server builds. Logs go to stderr so stdout stays the command's output.
 // The database and the services are imported when a command first needs them (see index.ts).
+import { readFile } from "node:fs/promises";
 import { loadConfig, type Config } from "../config.ts";
 import type { Database } from "../db/index.ts";
 import type { Services } from "../services.ts";
@@ -25,6 +26,11 @@ export const stdio: Io = {
   out: (line) => void process.stdout.write(`${line}\n`),
   err: (line) => void process.stderr.write(`${line}\n`),
 };
+
+/** A file named on the command line, as text; an unreadable one is a CliError naming it. */
+export function readTextFile(file: string): Promise<string> {
+  return readFile(file, "utf8").catch((e: Error) => Promise.reject(new CliError(`cannot read ${file}: ${e.message}`)));
+}
 
 export function cliConfig(): Config {
   return loadConfig();

@@ -1,11 +1,10 @@
 // `idp saml import-sp <metadata.xml|-> [--name n] [--profile aws|generic] [--encrypt true|false]
 //  [--sign assertion|response|both] [--groups g1,g2]`: registers (or updates) a SAML SP from its
 // metadata. The metadata is parsed with the IdP's safe parser and validated by the directory.
-import { readFile } from "node:fs/promises";
 import { importSpMetadata } from "../saml/index.ts";
 import type { ServiceProviderInput, SpProfile, SpSignMode } from "../directory/index.ts";
 import { expectPositionals, type Parsed, UsageError } from "./args.ts";
-import { CLI_ACTOR, CliError, stdio, withServices, type Io } from "./context.ts";
+import { CLI_ACTOR, CliError, readTextFile, stdio, withServices, type Io } from "./context.ts";
 
 export const SAML_OPTIONS = ["name", "profile", "encrypt", "sign", "groups"] as const;
 
@@ -15,7 +14,7 @@ export async function samlCommand(args: Parsed, io: Io = stdio): Promise<number>
   const [file] = expectPositionals({ ...args, positionals: rest }, ["metadata file"]);
   const o = args.options;
   if (o.encrypt !== undefined && !["true", "false"].includes(o.encrypt)) throw new UsageError("--encrypt takes true or false");
-  const xml = file === "-" ? await readStdin() : await readFile(file!, "utf8").catch((e: Error) => Promise.reject(new CliError(`cannot read ${file}: ${e.message}`)));
+  const xml = file === "-" ? await readStdin() : await readTextFile(file!);
   return withServices(async ({ directory }) => {
     const snapshot = await directory.snapshot();
     const extra: Partial<ServiceProviderInput> = {};

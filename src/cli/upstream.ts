@@ -7,9 +7,8 @@
 //       [--username-attribute <attribute Name | NameID>] [--disabled]
 //   list | remove <slug> | enable <slug> | disable <slug>
 // The client secret never comes from argv (visible in `ps` and shell history).
-import { readFile } from "node:fs/promises";
 import { expectPositionals, type Parsed, UsageError } from "./args.ts";
-import { CLI_ACTOR, CliError, stdio, withServices, type Io } from "./context.ts";
+import { CLI_ACTOR, CliError, readTextFile, stdio, withServices, type Io } from "./context.ts";
 import { readLine } from "./read-password.ts";
 import { table } from "./table.ts";
 
@@ -77,9 +76,8 @@ async function addSaml(o: Record<string, string>, io: Io): Promise<number> {
   if (o.metadata === undefined && !explicit) {
     throw new UsageError("give the IdP's --metadata <file>, or --entity-id, --sso-url and --cert <PEM file>");
   }
-  const read = (file: string) => readFile(file, "utf8").catch((e: Error) => Promise.reject(new CliError(`cannot read ${file}: ${e.message}`)));
-  const metadataXml = o.metadata !== undefined ? await read(o.metadata) : undefined;
-  const certificates = o.cert !== undefined ? (await read(o.cert)).match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [] : undefined;
+  const metadataXml = o.metadata !== undefined ? await readTextFile(o.metadata) : undefined;
+  const certificates = o.cert !== undefined ? (await readTextFile(o.cert)).match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [] : undefined;
   if (certificates && certificates.length === 0) throw new CliError(`${o.cert} holds no PEM certificate`);
   return withServices(async ({ upstream }) => {
     const idp = await upstream.idps.add(
@@ -97,7 +95,7 @@ async function readSecret(o: Record<string, string>): Promise<string> {
   const fromStdin = o["client-secret-stdin"] === "true";
   const file = o["client-secret-file"];
   if (fromStdin === (file !== undefined)) throw new UsageError("give the client secret with exactly one of --client-secret-stdin or --client-secret-file <path>");
-  const raw = fromStdin ? await readLine(process.stdin) : await readFile(file!, "utf8").catch((e: Error) => Promise.reject(new CliError(`cannot read ${file}: ${e.message}`)));
+  const raw = fromStdin ? await readLine(process.stdin) : await readTextFile(file!);
   const secret = raw.replace(/\r?\n$/, "");
   if (!secret) throw new CliError("the client secret is empty");
   return secret;
