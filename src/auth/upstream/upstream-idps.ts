@@ -1,59 +1,23 @@
 // The upstream IdPs (UpstreamIdp rows), OpenID Connect or SAML 2.0: validated, audited writes for
-// the CLI and admin page, and the enabled ones for the login page and flow. An OIDC client secret
+// the CLI, admin page and admin API (add, update in place, enable, remove), and the enabled ones for the login page and flow. An OIDC client secret
 // is sealed under the master key with the row's id as AAD, so a sealed secret copied onto another
 // IdP's row fails to open. A SAML IdP has no secret: its signing certificates are public.
-import { randomUUID, X509Certificate } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import type { AuditLog } from "../../audit/index.ts";
-import { Conflict, DomainError, Invalid, NotFound } from "../../errors.ts";
+import { checkVersion, guarded } from "../../directory/writes/common.ts";
+import { Conflict, NotFound } from "../../errors.ts";
 import type { PrismaClient } from "../../generated/prisma/client.ts";
-import { entityIdProblem } from "../../directory/validation.ts";
-import { MAX_SIGNING_CERTIFICATES, parseIdpMetadata, toPem } from "../../saml/strict/index.ts";
 import type { SecretBox } from "../mfa/totp-secrets.ts";
+import { planChange, type UpstreamIdpChanges } from "./upstream-changes.ts";
+import { fingerprints, SLUG, validate, validateSaml, type SamlUpstreamInput, type UpstreamIdpInput } from "./upstream-validation.ts";
+
+export { DEFAULT_SCOPES, DEFAULT_USERNAME_CLAIM, isLoopbackHost, NAMEID, type OidcUpstreamInput, type SamlUpstreamInput, type UpstreamIdpInput } from "./upstream-validation.ts";
+export type { UpstreamIdpChanges } from "./upstream-changes.ts";
 
 /** the login page reads the list on every view; CLI changes come from another process */
 const LIST_TTL_MS = 30_000;
-const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/;
-const CLAIM = /^[A-Za-z0-9_.:-]{1,64}$/;
-const SCOPE = /^[\x21\x23-\x5b\x5d-\x7e]{1,64}$/;
-export const DEFAULT_SCOPES = ["openid", "profile", "email"];
-export const DEFAULT_USERNAME_CLAIM = "preferred_username";
-/** the SAML default: the assertion's Subject NameID proposes the username */
-export const NAMEID = "NameID";
-const SAML_ATTRIBUTE = /^[A-Za-z0-9_.:/#-]{1,256}$/;
 
 export type UpstreamProtocol = "oidc" | "saml";
-
-export type UpstreamIdpInput = OidcUpstreamInput | SamlUpstreamInput;
-
-export interface OidcUpstreamInput {
-  protocol?: "oidc";
-  slug: string;
-  displayName: string;
-  issuer: string;
-  clientId: string;
-  clientSecret: string;
-  scopes?: string[];
-  usernameClaim?: string;
-  enabled?: boolean;
-}
-
-/**
- * A SAML IdP from its metadata XML, or from entity ID + SSO URL + certificates; a field given
- * explicitly wins over the metadata's.
- */
-export interface SamlUpstreamInput {
-  protocol: "saml";
-  slug: string;
-  displayName: string;
-  metadataXml?: string;
-  entityId?: string;
-  ssoUrl?: string;
-  /** PEM or bare base64 DER */
-  certificates?: string[];
-  /** an attribute Name, or "NameID" (default) */
-  usernameAttribute?: string;
-  enabled?: boolean;
-}
 
 export interface UpstreamIdp {
   id: string;
@@ -69,6 +33,8 @@ export interface UpstreamIdp {
   /** OIDC: an ID token claim; SAML: an attribute Name or "NameID" */
   usernameClaim: string;
   enabled: boolean;
+  /** optimistic concurrency: an update names the version it read */
+  version: number;
   updatedAt: Date;
 }
 
@@ -78,115 +44,10 @@ export type SamlUpstream = UpstreamIdp & { protocol: "saml"; ssoUrl: string };
 /** What the login page shows: a button per enabled IdP. */
 export type UpstreamButton = Pick<UpstreamIdp, "slug" | "displayName">;
 
-const SELECT = { id: true, slug: true, displayName: true, protocol: true, issuer: true, clientId: true, scopes: true, ssoUrl: true, certificates: true, usernameClaim: true, enabled: true, updatedAt: true } as const;
+const SELECT = { id: true, slug: true, displayName: true, protocol: true, issuer: true, clientId: true, scopes: true, ssoUrl: true, certificates: true, usernameClaim: true, enabled: true, version: true, updatedAt: true } as const;
 
 const secretAad = (id: string) => `upstream-idp:${id}`;
-
-/** Plain http only for a loopback issuer (a local test IdP); anything reachable over a network must be https. */
-export function isLoopbackHost(hostname: string): boolean {
-  return hostname === "localhost" || hostname === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(hostname);
-}
-
-/** The fields both protocols share: slug and display name. */
-function validateCommon(i: { slug: string; displayName: string }, fields: Record<string, string>): string {
-  if (typeof i.slug !== "string" || !SLUG.test(i.slug)) fields.slug = "Use 1–32 lower-case letters, digits and -, starting and ending with a letter or digit.";
-  const displayName = typeof i.displayName === "string" ? i.displayName.trim() : "";
-  if (!displayName || displayName.length > 64) fields.displayName = "Enter a display name of at most 64 characters.";
-  return displayName;
-}
-
-function refuse(fields: Record<string, string>): void {
-  if (Object.keys(fields).length) throw new Invalid(`The upstream IdP is not valid: ${Object.entries(fields).map(([k, m]) => `${k}: ${m}`).join(" ")}`, fields);
-}
-
-/** An https URL (plain http only on a loopback address), or the problem with it. */
-function urlProblem(value: unknown, what: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(String(value));
-  } catch {
-    return `Enter the ${what} as an absolute URL.`;
-  }
-  if (url.search || url.hash || url.username || url.password) return `The ${what} has no query, fragment or credentials.`;
-  if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackHost(url.hostname))) return `The ${what} must be https (plain http only on a loopback address).`;
-  return undefined;
-}
-
-function validate(i: OidcUpstreamInput): Required<OidcUpstreamInput> {
-  const fields: Record<string, string> = {};
-  const displayName = validateCommon(i, fields);
-  const issuerProblem = urlProblem(i.issuer, "issuer");
-  if (issuerProblem) fields.issuer = issuerProblem;
-  if (typeof i.clientId !== "string" || !i.clientId || i.clientId.length > 255 || /[\s\u0000-\u001f]/.test(i.clientId)) fields.clientId = "Enter the client id the upstream IdP issued.";
-  if (typeof i.clientSecret !== "string" || !i.clientSecret || i.clientSecret.length > 1024) fields.clientSecret = "Enter the client secret (at most 1024 characters).";
-  const scopes = [...new Set(i.scopes ?? DEFAULT_SCOPES)];
-  if (!scopes.includes("openid") || scopes.length > 20 || !scopes.every((s) => SCOPE.test(s))) fields.scopes = "Scopes are space-separated tokens and include openid.";
-  const usernameClaim = i.usernameClaim ?? DEFAULT_USERNAME_CLAIM;
-  if (!CLAIM.test(usernameClaim)) fields.usernameClaim = "Name one claim of the ID token.";
-  refuse(fields);
-  return { protocol: "oidc", slug: i.slug, displayName, issuer: i.issuer, clientId: i.clientId, clientSecret: i.clientSecret, scopes, usernameClaim, enabled: i.enabled ?? true };
-}
-
-interface ValidSaml {
-  slug: string;
-  displayName: string;
-  entityId: string;
-  ssoUrl: string;
-  certificates: string[];
-  usernameAttribute: string;
-  enabled: boolean;
-}
-
-function validateSaml(i: SamlUpstreamInput): ValidSaml {
-  const fields: Record<string, string> = {};
-  const displayName = validateCommon(i, fields);
-  let fromMetadata: ReturnType<typeof parseIdpMetadata> | undefined;
-  const hasMetadata = typeof i.metadataXml === "string" && i.metadataXml.trim() !== "";
-  if (hasMetadata) {
-    try {
-      fromMetadata = parseIdpMetadata(i.metadataXml!.trim());
-    } catch (err) {
-      fields.metadata = err instanceof DomainError ? err.message : "The IdP metadata could not be read.";
-    }
-  } else if (!(i.entityId || i.ssoUrl || i.certificates?.length)) {
-    fields.metadata = "Give the IdP's metadata XML, or its entity ID, SSO URL and signing certificate.";
-  }
-  // without readable metadata, the fields it would have given are not reported one by one
-  const entityId = (i.entityId?.trim() || fromMetadata?.entityId) ?? "";
-  const ssoUrl = (i.ssoUrl?.trim() || fromMetadata?.ssoRedirectUrl) ?? "";
-  let certificates: string[] = [];
-  if (!fields.metadata) {
-    const idProblem = entityIdProblem(entityId);
-    if (idProblem) fields.entityId = idProblem;
-    const ssoProblem = ssoUrl ? urlProblem(ssoUrl, "SSO URL") : "Enter the IdP's SingleSignOnService URL for the HTTP-Redirect binding.";
-    if (ssoProblem) fields.ssoUrl = ssoProblem;
-    try {
-      certificates = [...new Set((i.certificates?.length ? i.certificates : fromMetadata?.certificatesPem ?? []).map(signingCertificate))];
-      if (certificates.length === 0 || certificates.length > MAX_SIGNING_CERTIFICATES) fields.certificates = `Give 1–${MAX_SIGNING_CERTIFICATES} signing certificates (PEM), or metadata that has them.`;
-    } catch (err) {
-      fields.certificates = err instanceof Error ? err.message : "A certificate could not be read.";
-    }
-  }
-  const usernameAttribute = i.usernameAttribute?.trim() || NAMEID;
-  if (!SAML_ATTRIBUTE.test(usernameAttribute)) fields.usernameAttribute = `Name one attribute of the assertion, or ${NAMEID}.`;
-  refuse(fields);
-  return { slug: i.slug, displayName, entityId, ssoUrl, certificates, usernameAttribute, enabled: i.enabled ?? true };
-}
-
-/** A PEM (or bare base64) X.509 certificate with an RSA key, as PEM; anything else throws with a message. */
-function signingCertificate(value: string): string {
-  const body = String(value).replace(/-----(BEGIN|END) CERTIFICATE-----/g, "");
-  let pem: string;
-  let cert: X509Certificate;
-  try {
-    pem = toPem(body);
-    cert = new X509Certificate(pem);
-  } catch {
-    throw new Error("A signing certificate is not a valid X.509 certificate (PEM).");
-  }
-  if (cert.publicKey.asymmetricKeyType !== "rsa") throw new Error("Signing certificates must hold RSA keys (RSA-SHA256/512 signatures).");
-  return pem;
-}
+const STALE = "This upstream IdP was changed by someone else; reload and try again.";
 
 export class UpstreamIdps {
   private listed?: { at: number; buttons: UpstreamButton[] };
@@ -220,30 +81,74 @@ export class UpstreamIdps {
         data: { slug: i.slug, displayName: i.displayName, protocol: "saml", issuer: i.entityId, ssoUrl: i.ssoUrl, certificates: i.certificates, scopes: [], usernameClaim: i.usernameAttribute, enabled: i.enabled },
         select: SELECT,
       });
-      const fingerprints = i.certificates.map((pem) => new X509Certificate(pem).fingerprint256);
-      await audit.record({ actor, action: "upstream.add", target: `upstream:${i.slug}`, outcome: "success", details: { protocol: "saml", entityId: i.entityId, ssoUrl: i.ssoUrl, certificates: fingerprints, usernameAttribute: i.usernameAttribute, enabled: i.enabled } }, tx);
+      await audit.record({ actor, action: "upstream.add", target: `upstream:${i.slug}`, outcome: "success", details: { protocol: "saml", entityId: i.entityId, ssoUrl: i.ssoUrl, certificates: fingerprints(i.certificates), usernameAttribute: i.usernameAttribute, enabled: i.enabled } }, tx);
       return created;
     });
     this.listed = undefined;
     return row as UpstreamIdp;
   }
 
-  /** Removes the IdP, its links (the local users stay) and its sign-ins in flight. */
-  async remove(slug: string, actor: string): Promise<void> {
+  /**
+   * Changes an IdP in place, keeping its row and so its links (remove + add would drop them). The
+   * slug and protocol stay. The issuer (OIDC) or entity ID (SAML) may change only while no user is
+   * linked, or with `force`: a link is (IdP row, subject), and subjects are unique only within one
+   * issuer, so after a switch to a different IdP its subject "123" would sign in as whoever the old
+   * IdP's "123" was linked to. `force` is for the same IdP at a new address (a renamed host, a
+   * migrated realm) that keeps its subjects; a different IdP is added as a new one.
+   */
+  async update(slug: string, version: number, changes: UpstreamIdpChanges, actor: string): Promise<UpstreamIdp> {
+    const v = checkVersion(version);
+    const { prisma, audit, box } = this.deps;
+    const row = await prisma.$transaction(async (tx) => {
+      const current = await tx.upstreamIdp.findUnique({ where: { slug }, select: { ...SELECT, _count: { select: { links: true } } } });
+      if (!current) throw new NotFound(`No upstream IdP with slug ${slug}.`);
+      if (current.version !== v) throw new Conflict(STALE);
+      const plan = planChange(current, changes);
+      const links = current._count.links;
+      if (plan.issuerChanged && links > 0 && changes.force !== true) {
+        const what = current.protocol === "saml" ? "entityId" : "issuer";
+        throw new Conflict(
+          `${links} user${links === 1 ? " is" : "s are"} linked through this IdP, by subjects of its current ${what}; a different IdP's subjects could sign in as them. If this is the same IdP at a new address, repeat with force; otherwise add a new IdP.`,
+          { [what]: "Users are linked by the current value: confirm it is the same IdP (force), or add a new IdP." },
+        );
+      }
+      const secret = changes.clientSecret !== undefined ? { clientSecretEnc: box.seal(changes.clientSecret, secretAad(current.id)) } : {};
+      const changed = await tx.upstreamIdp.updateMany({ where: { id: current.id, version: v }, data: { ...plan.data, ...secret, version: { increment: 1 } } });
+      await guarded("upstream IdP", changed, () => tx.upstreamIdp.findUnique({ where: { id: current.id }, select: { id: true } }));
+      const details = plan.issuerChanged && links > 0 ? { ...plan.details, linksKept: links } : plan.details;
+      await audit.record({ actor, action: "upstream.update", target: `upstream:${slug}`, outcome: "success", details }, tx);
+      return tx.upstreamIdp.findUniqueOrThrow({ where: { id: current.id }, select: SELECT });
+    });
+    this.listed = undefined;
+    return row as UpstreamIdp;
+  }
+
+  /** Removes the IdP, its links (the local users stay) and its sign-ins in flight; with a version (the admin API), only if unchanged since read. */
+  async remove(slug: string, actor: string, version?: number): Promise<void> {
+    const v = version === undefined ? undefined : checkVersion(version);
     const { prisma, audit } = this.deps;
     await prisma.$transaction(async (tx) => {
-      const row = await tx.upstreamIdp.findUnique({ where: { slug }, select: { id: true, _count: { select: { links: true } } } });
+      const row = await tx.upstreamIdp.findUnique({ where: { slug }, select: { id: true, version: true, _count: { select: { links: true } } } });
       if (!row) throw new NotFound(`No upstream IdP with slug ${slug}.`);
+      if (v !== undefined && row.version !== v) throw new Conflict(STALE);
       await tx.upstreamIdp.delete({ where: { id: row.id } });
       await audit.record({ actor, action: "upstream.remove", target: `upstream:${slug}`, outcome: "success", details: { linksRemoved: row._count.links } }, tx);
     });
     this.listed = undefined;
   }
 
+  /** One IdP with its number of links, as list() shows it. */
+  async get(slug: string): Promise<UpstreamIdp & { links: number }> {
+    const row = await this.deps.prisma.upstreamIdp.findUnique({ where: { slug }, select: { ...SELECT, _count: { select: { links: true } } } });
+    if (!row) throw new NotFound(`No upstream IdP with slug ${slug}.`);
+    const { _count, ...idp } = row;
+    return { ...(idp as UpstreamIdp), links: _count.links };
+  }
+
   async setEnabled(slug: string, enabled: boolean, actor: string): Promise<void> {
     const { prisma, audit } = this.deps;
     await prisma.$transaction(async (tx) => {
-      const changed = await tx.upstreamIdp.updateMany({ where: { slug }, data: { enabled } });
+      const changed = await tx.upstreamIdp.updateMany({ where: { slug }, data: { enabled, version: { increment: 1 } } });
       if (changed.count !== 1) throw new NotFound(`No upstream IdP with slug ${slug}.`);
       await audit.record({ actor, action: enabled ? "upstream.enable" : "upstream.disable", target: `upstream:${slug}`, outcome: "success" }, tx);
     });
