@@ -30,6 +30,23 @@ const SCHEMAS: Record<string, Schema> = {
   ServiceProvider: obj({ id: uuid, entityId: str, name: str, acsUrls: strs, sloUrl: { type: ["string", "null"] }, certificates: strs, wantAuthnRequestsSigned: bool, encryptAssertions: bool, nameIdFormat: str, profile: { enum: ["aws", "generic"] }, accessGroupIds: { type: "array", items: uuid }, version: int }),
   OidcClient: obj({ id: uuid, clientId: str, name: str, metadata: { type: "object" }, confidential: bool, firstParty: bool, accessGroupIds: { type: "array", items: uuid }, version: int, clientSecret: { type: "string", description: "only in the response that created it" } }),
   StsProvider: obj({ id: uuid, arn: str, kind: { enum: ["saml", "oidc"] }, accountId: str, issuer: str, certificates: strs, clientIds: strs, builtIn: bool, version: int }),
+  UpstreamIdp: obj({
+    id: uuid, slug: str, displayName: str, protocol: { enum: ["oidc", "saml"] }, issuer: { type: "string", description: "OIDC: the issuer URL; SAML: the IdP's entity ID" },
+    clientId: { type: ["string", "null"] }, scopes: strs, ssoUrl: { type: ["string", "null"] }, certificates: { ...strs, description: "SAML: the IdP's signing certificates (PEM)" },
+    usernameClaim: { type: "string", description: "OIDC: the ID token claim; SAML: the attribute Name or NameID, that proposes a new user's username" }, enabled: bool, version: int, links: { type: "integer", description: "local users linked through it" },
+    register: { type: "object", description: "what to register at the upstream: OIDC redirectUri; SAML spEntityId (= spMetadataUrl) and acsUrl" },
+  }),
+  UpstreamIdpCreate: obj({
+    protocol: { enum: ["oidc", "saml"] }, slug: str, displayName: str, enabled: bool,
+    issuer: str, clientId: str, clientSecret: { type: "string", writeOnly: true, description: "OIDC; stored sealed, never returned" }, scopes: strs, usernameClaim: str,
+    metadataXml: { type: "string", description: "SAML: the IdP metadata (entity ID, HTTP-Redirect SSO URL, signing certificates); or give those three" }, entityId: str, ssoUrl: str, certificates: strs, usernameAttribute: str,
+  }, ["protocol", "slug", "displayName"]),
+  UpstreamIdpUpdate: obj({
+    version, displayName: str, enabled: bool,
+    issuer: str, clientId: str, clientSecret: { type: "string", writeOnly: true, description: "OIDC: a new secret (absent = keep)" }, scopes: strs, usernameClaim: str,
+    metadataXml: { type: "string", description: "SAML: new metadata, read again (e.g. a rolled certificate)" }, entityId: str, ssoUrl: str, certificates: strs, usernameAttribute: str,
+    force: { type: "boolean", description: "change the issuer / entity ID although users are linked (the same IdP at a new address); otherwise 409" },
+  }, ["version"]),
   StsSession: obj({
     accessKeyId: str, kind: { enum: ["role", "federated", "user"] }, status: { enum: ["active", "expired", "revoked", "revoked-by-role"] }, accountId: str, arn: str, userId: str,
     roleArn: { type: ["string", "null"] }, iamUserName: { type: ["string", "null"] }, sessionName: { type: ["string", "null"] }, sourceIdentity: { type: ["string", "null"] },
@@ -94,6 +111,11 @@ export const ROUTES: Route[] = [
   ["get", "/sts-providers/{id}", "Get an STS identity provider", null, ref("StsProvider")],
   ["patch", "/sts-providers/{id}", "Edit issuer, certificates, audiences", ref("StsProvider"), ref("StsProvider")],
   ["delete", "/sts-providers/{id}", "Delete an STS identity provider", null, null, 204, versionQuery],
+  ["get", "/upstream-idps", "List upstream IdPs (OpenID Connect or SAML) people may sign in through", null, list("upstreamIdps", "UpstreamIdp")],
+  ["post", "/upstream-idps", "Add an upstream IdP", ref("UpstreamIdpCreate"), ref("UpstreamIdp"), 201],
+  ["get", "/upstream-idps/{slug}", "Get an upstream IdP", null, ref("UpstreamIdp")],
+  ["patch", "/upstream-idps/{slug}", "Edit an upstream IdP in place (links kept; slug and protocol fixed)", ref("UpstreamIdpUpdate"), ref("UpstreamIdp")],
+  ["delete", "/upstream-idps/{slug}", "Remove an upstream IdP and its links (the local users stay)", null, null, 204, versionQuery],
   ["get", "/sts-sessions", "List STS sessions (default: only those still working; all=true adds expired and revoked), newest first", null, obj({ total: int, sessions: { type: "array", items: ref("StsSession") } }), 200, ["roleArn", "q", "kind", "all", "offset", "limit"]],
   ["get", "/sts-sessions/{accessKeyId}", "Get an STS session (no secret, no token)", null, ref("StsSession")],
   ["post", "/sts-sessions/{accessKeyId}/revoke", "Revoke one STS session now (idempotent)", null, ref("StsSession")],
@@ -130,7 +152,7 @@ export function openApiDocument(baseUrl: string): Record<string, unknown> {
   }
   return {
     openapi: "3.1.0",
-    info: { title: "idp-gateway admin API", version: "1", description: "Users (and their web sessions), groups, roles, mappings, apps, STS sessions and revocation, keys, audit and effective-access preview. Errors are RFC 9457 problem+json. Every edit sends the `version` it read; a stale version is refused with 409." },
+    info: { title: "idp-gateway admin API", version: "1", description: "Users (and their web sessions), groups, roles, mappings, apps, upstream IdPs, STS sessions and revocation, keys, audit and effective-access preview. Errors are RFC 9457 problem+json. Every edit sends the `version` it read; a stale version is refused with 409." },
     servers: [{ url: `${baseUrl}/api/admin` }],
     security: [{ bearer: [] }],
     paths,

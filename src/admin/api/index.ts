@@ -10,6 +10,7 @@ import { jsonBody, requireJson } from "./http.ts";
 import { opsApi } from "./ops.ts";
 import { rolesApi } from "./roles.ts";
 import { stsSessionsApi } from "./sts-sessions.ts";
+import { upstreamsApi } from "./upstreams.ts";
 import { userSessionsApi } from "./user-sessions.ts";
 
 export { ADMIN_READ_SCOPE, ADMIN_SCOPE, apiAudience } from "./auth.ts";
@@ -26,6 +27,6 @@ export function adminApiRouter(s: Services): Router {
     next();
   });
   r.use(requireBearer(s), requireJson, jsonBody);
-  r.use(directoryApi(s), userSessionsApi(s), rolesApi(s), appsApi(s), stsSessionsApi(s), opsApi(s));
+  r.use(directoryApi(s), userSessionsApi(s), rolesApi(s), appsApi(s), upstreamsApi(s), stsSessionsApi(s), opsApi(s));
   return r;
 }

@@ -1,0 +1,178 @@
+// The admin API's upstream IdPs (/api/admin/upstream-idps) and the in-place update behind it:
+// add (OIDC and SAML), read with what to register at the upstream and never a secret, edit with a
+// version (stale = 409, every refused field a 400 naming it, nothing written), the client secret
+// re-sealed and used, SAML certificates rolled (audited as fingerprints), links kept, an issuer
+// change refused while users are linked unless forced, remove; a read-only token reads only.
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { adminToken } from "../../helpers/admin-tokens.ts";
+import { startTestApp, type TestApp } from "../../helpers/app.ts";
+import { testBackends } from "../../helpers/db.ts";
+import { testKey } from "../../helpers/saml.ts";
+
+const SECRET = "first-Secret-value-0a1b";
+const ROTATED = "rotated-Secret-value-2c3d";
+const oidc = { protocol: "oidc", slug: "corp", displayName: "Corp SSO", issuer: "https://login.corp.example", clientId: "gw", clientSecret: SECRET };
+
+for (const backend of testBackends()) {
+  describe(`admin API upstream IdPs (${backend})`, () => {
+    let t: TestApp;
+    let token: string;
+    let readToken: string;
+    before(async () => {
+      t = await startTestApp(backend);
+      token = await adminToken(t.services);
+      readToken = await adminToken(t.services, { scope: "openid admin:read" });
+    });
+    after(() => t.close());
+
+    const api = (method: "get" | "post" | "patch" | "delete", path: string, tok = token) => t.request[method](`/api/admin/upstream-idps${path}`).set("Authorization", `Bearer ${tok}`);
+    const isProblem = (res: { status: number; headers: Record<string, string>; body: any }, status: number, field?: string) => {
+      assert.equal(res.status, status, JSON.stringify(res.body));
+      assert.match(res.headers["content-type"] ?? "", /^application\/problem\+json/);
+      if (field) assert.equal(typeof res.body.errors?.[field], "string", `errors.${field} in ${JSON.stringify(res.body)}`);
+    };
+    const stored = (slug: string) => t.services.db.prisma.upstreamIdp.findUniqueOrThrow({ where: { slug } });
+    const secretOf = async (slug: string) => {
+      const idp = await t.services.upstream.idps.enabled(slug);
+      return idp?.protocol === "oidc" ? idp.clientSecret : undefined;
+    };
+    const audits = (action: string) => t.services.audit.query({ action, limit: 100 });
+    const link = async (slug: string, subject: string) => {
+      const alice = (await t.services.directory.findUserByUsername("alice"))!;
+      await t.services.db.prisma.upstreamLink.create({ data: { upstreamId: (await stored(slug)).id, subject, userId: alice.id } });
+    };
+
+    test("add, list and get an OIDC IdP: the redirect URI to register, never the secret; bad input is a problem naming the field", async () => {
+      for (const [b, field, status] of [
+        [{ ...oidc, protocol: undefined }, "protocol", 400],
+        [{ ...oidc, protocol: "ldap" }, "protocol", 400],
+        [{ ...oidc, scopes: "openid" }, "scopes", 400],
+        [{ ...oidc, enabled: "yes" }, "enabled", 400],
+        [{ ...oidc, clientSecret: 42 }, "clientSecret", 400],
+        [{ ...oidc, issuer: "http://login.corp.example" }, "issuer", 400],
+      ] as const) isProblem(await api("post", "").send(b), status, field);
+      isProblem(await api("post", "").send([]), 400);
+
+      const res = await api("post", "").send(oidc);
+      assert.equal(res.status, 201, JSON.stringify(res.body));
+      assert.equal(res.body.version, 1);
+      assert.deepEqual(res.body.register, { redirectUri: t.services.upstream.redirectUri("corp") });
+      isProblem(await api("post", "").send(oidc), 409, "slug");
+      const list = await api("get", "", readToken);
+      assert.equal(list.status, 200);
+      assert.deepEqual(list.body.upstreamIdps.map((i: any) => [i.slug, i.links]), [["corp", 0]]);
+      const one = await api("get", "/corp", readToken);
+      assert.equal(one.body.clientId, "gw");
+      for (const r of [res, list, one]) assert.ok(!JSON.stringify(r.body).includes(SECRET) && !JSON.stringify(r.body).includes("clientSecret"), "no secret in a response");
+      isProblem(await api("get", "/nobody"), 404);
+    });
+
+    test("PATCH rotates the client secret: re-sealed under the row, used from then on, audited without it; links kept; a stale version is 409", async () => {
+      await link("corp", "sub-1");
+      const before = await stored("corp");
+      const buttons = await t.services.upstream.idps.buttons();
+      assert.deepEqual(buttons.map((b) => b.displayName), ["Corp SSO"]);
+      const res = await api("patch", "/corp").send({ version: before.version, clientSecret: ROTATED, displayName: "Corp Login" });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      assert.equal(res.body.version, before.version + 1);
+      assert.equal(res.body.links, 1, "the link stays");
+      assert.ok(!JSON.stringify(res.body).includes(ROTATED));
+      assert.equal(await secretOf("corp"), ROTATED);
+      const after = await stored("corp");
+      assert.notEqual(after.clientSecretEnc, before.clientSecretEnc);
+      assert.equal(after.id, before.id);
+      assert.deepEqual((await t.services.upstream.idps.buttons()).map((b) => b.displayName), ["Corp Login"], "the login page's cached list is dropped");
+      const [ev] = await audits("upstream.update");
+      assert.equal(ev?.actor, "client:admin-automation");
+      assert.equal(ev?.target, "upstream:corp");
+      assert.deepEqual(ev?.details, { changed: ["clientSecret", "displayName"], displayName: "Corp Login" });
+      assert.ok(!JSON.stringify(ev).includes(ROTATED));
+
+      isProblem(await api("patch", "/corp").send({ version: before.version, displayName: "Late" }), 409);
+      isProblem(await api("patch", "/corp").send({ displayName: "No version" }), 400, "version");
+      isProblem(await api("patch", "/nobody").send({ version: 1, displayName: "X" }), 404);
+      assert.equal((await stored("corp")).displayName, "Corp Login");
+    });
+
+    test("PATCH refuses every bad or unchangeable field with a 400 naming it, and writes nothing", async () => {
+      const { version } = await stored("corp");
+      const events = (await audits("upstream.update")).length;
+      for (const [b, field] of [
+        [{ slug: "other" }, "slug"],
+        [{ protocol: "saml" }, "protocol"],
+        [{ displayName: " " }, "displayName"],
+        [{ enabled: "no" }, "enabled"],
+        [{ issuer: "not a url" }, "issuer"],
+        [{ issuer: "https://x.example/?q=1" }, "issuer"],
+        [{ clientId: "has space" }, "clientId"],
+        [{ clientSecret: "" }, "clientSecret"],
+        [{ scopes: ["profile"] }, "scopes"],
+        [{ scopes: "openid" }, "scopes"],
+        [{ usernameClaim: "bad claim!" }, "usernameClaim"],
+        [{ metadataXml: "<x/>" }, "metadataXml"],
+        [{ certificates: ["x"] }, "certificates"],
+        [{ entityId: "urn:x" }, "entityId"],
+        [{ force: "yes" }, "force"],
+      ] as const) isProblem(await api("patch", "/corp").send({ version, ...b }), 400, field);
+      const row = await stored("corp");
+      assert.equal(row.version, version);
+      assert.equal(await secretOf("corp"), ROTATED);
+      assert.equal((await audits("upstream.update")).length, events);
+    });
+
+    test("an issuer change while users are linked is 409 unless forced (the same IdP moved): then the links stay", async () => {
+      const { version } = await stored("corp");
+      isProblem(await api("patch", "/corp").send({ version, issuer: "https://sso.corp.example" }), 409, "issuer");
+      assert.equal((await stored("corp")).issuer, "https://login.corp.example");
+      const res = await api("patch", "/corp").send({ version, issuer: "https://sso.corp.example", force: true });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      assert.equal(res.body.issuer, "https://sso.corp.example");
+      assert.equal(res.body.links, 1);
+      const [ev] = await audits("upstream.update");
+      assert.deepEqual(ev?.details, { changed: ["issuer"], issuer: "https://sso.corp.example", linksKept: 1 });
+    });
+
+    test("a SAML IdP: added from metadata with the SP URLs to register; a rolled certificate replaces the old, audited as fingerprints", async () => {
+      const metadataXml = (await t.request.get("/saml/metadata")).text;
+      const res = await api("post", "").send({ protocol: "saml", slug: "partner", displayName: "Partner", metadataXml });
+      assert.equal(res.status, 201, JSON.stringify(res.body));
+      const sp = t.services.upstream.samlEndpoints("partner");
+      assert.deepEqual(res.body.register, { spEntityId: sp.entityId, spMetadataUrl: sp.entityId, acsUrl: sp.acsUrl });
+      await link("partner", "nameid-1");
+      const rolled = await testKey("idp.partner.example");
+      isProblem(await api("patch", "/partner").send({ version: 1, clientSecret: "x" }), 400, "clientSecret");
+      isProblem(await api("patch", "/partner").send({ version: 1, issuer: "https://x.example" }), 400, "issuer");
+      isProblem(await api("patch", "/partner").send({ version: 1, certificates: ["not a certificate"] }), 400, "certificates");
+      const patched = await api("patch", "/partner").send({ version: 1, certificates: [rolled.certificatePem], usernameAttribute: "uid" });
+      assert.equal(patched.status, 200, JSON.stringify(patched.body));
+      assert.equal(patched.body.certificates.length, 1);
+      assert.equal(patched.body.certificates[0].replace(/\s/g, ""), rolled.certificatePem.replace(/\s/g, ""));
+      assert.equal(patched.body.usernameClaim, "uid");
+      assert.equal(patched.body.issuer, res.body.issuer, "the entity ID stays");
+      assert.equal(patched.body.links, 1);
+      const [ev] = await audits("upstream.update");
+      const { X509Certificate } = await import("node:crypto");
+      assert.deepEqual(ev?.details, { changed: ["certificates", "usernameAttribute"], certificates: [new X509Certificate(rolled.certificatePem).fingerprint256], usernameAttribute: "uid" });
+      // new metadata is read again: back to the metadata's certificate
+      const again = await api("patch", "/partner").send({ version: 2, metadataXml });
+      assert.equal(again.status, 200, JSON.stringify(again.body));
+      assert.deepEqual(again.body.certificates, res.body.certificates);
+    });
+
+    test("a read-only token is refused every write; DELETE needs the current version", async () => {
+      for (const res of [await api("post", "", readToken).send({ ...oidc, slug: "ro" }), await api("patch", "/corp", readToken).send({ version: 9, displayName: "RO" }), await api("delete", "/corp?version=1", readToken)]) {
+        isProblem(res, 403);
+        assert.match(res.headers["www-authenticate"] ?? "", /insufficient_scope/);
+      }
+      const { version } = await stored("corp");
+      isProblem(await api("delete", "/corp"), 400, "version");
+      isProblem(await api("delete", `/corp?version=${version - 1}`), 409);
+      isProblem(await api("delete", `/nobody?version=1`), 404);
+      assert.equal((await api("delete", `/corp?version=${version}`)).status, 204);
+      isProblem(await api("get", "/corp"), 404);
+      assert.equal(await t.services.db.prisma.upstreamLink.count({ where: { subject: "sub-1" } }), 0, "its links went with it");
+      assert.deepEqual((await audits("upstream.remove"))[0]?.details, { linksRemoved: 1 });
+    });
+  });
+}
