@@ -41,6 +41,12 @@ Usage:
                    [--username-attribute <attribute Name | NameID>] [--disabled]
                                       an upstream SAML 2.0 IdP (Redirect binding out, POST back);
                                       prints the SP entity ID / metadata URL and ACS URL to register there
+  idp upstream update <slug> [--name <display name>] [--issuer <url>] [--client-id <id>]
+                   [--client-secret-stdin | --client-secret-file <path>] [--scopes "…"] [--username-claim <claim>]
+                   [--metadata <idp-metadata.xml>] [--entity-id <id>] [--sso-url <url>] [--cert <pem file>]
+                   [--username-attribute <name>] [--force]
+                                      change it in place (rotate a secret, roll a certificate); the links stay.
+                                      A new issuer / entity ID while users are linked needs --force (same IdP moved)
   idp upstream list                   upstream IdPs (protocol, issuer or entity ID) with their number of linked users
   idp upstream enable|disable <slug>  show or hide it on the login page (disabled: no sign-in through it)
   idp upstream remove <slug>          remove it and its links (the local users stay)

@@ -5,6 +5,9 @@
 //   add --protocol saml --slug <s> --name <display name>
 //       (--metadata <file> | --entity-id <id> --sso-url <url> --cert <PEM file>)
 //       [--username-attribute <attribute Name | NameID>] [--disabled]
+//   update <slug> [--name …] [OIDC: --issuer, --client-id, --client-secret-stdin | --client-secret-file,
+//       --scopes, --username-claim] [SAML: --metadata, --entity-id, --sso-url, --cert, --username-attribute]
+//       [--force]   (in place: the links stay; --force lets the issuer / entity ID change while users are linked)
 //   list | remove <slug> | enable <slug> | disable <slug>
 // The client secret never comes from argv (visible in `ps` and shell history).
 import { expectPositionals, type Parsed, UsageError } from "./args.ts";
@@ -13,7 +16,7 @@ import { readLine } from "./read-password.ts";
 import { table } from "./table.ts";
 
 export const UPSTREAM_OPTIONS = ["protocol", "slug", "name", "issuer", "client-id", "client-secret-file", "scopes", "username-claim", "metadata", "entity-id", "sso-url", "cert", "username-attribute"] as const;
-export const UPSTREAM_FLAGS = ["client-secret-stdin", "disabled"] as const;
+export const UPSTREAM_FLAGS = ["client-secret-stdin", "disabled", "force"] as const;
 
 export async function upstreamCommand(args: Parsed, io: Io = stdio): Promise<number> {
   const [sub, ...rest] = args.positionals;
@@ -36,6 +39,10 @@ export async function upstreamCommand(args: Parsed, io: Io = stdio): Promise<num
         io.out(`register this redirect URI at ${idp.issuer}: ${upstream.redirectUri(idp.slug)}`);
         return 0;
       }, io);
+    }
+    case "update": {
+      const [slug] = expectPositionals(tail, ["slug"]);
+      return update(slug!, args.options, io);
     }
     case "list":
       expectPositionals(tail, []);
@@ -76,9 +83,7 @@ async function addSaml(o: Record<string, string>, io: Io): Promise<number> {
   if (o.metadata === undefined && !explicit) {
     throw new UsageError("give the IdP's --metadata <file>, or --entity-id, --sso-url and --cert <PEM file>");
   }
-  const metadataXml = o.metadata !== undefined ? await readTextFile(o.metadata) : undefined;
-  const certificates = o.cert !== undefined ? (await readTextFile(o.cert)).match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [] : undefined;
-  if (certificates && certificates.length === 0) throw new CliError(`${o.cert} holds no PEM certificate`);
+  const { metadataXml, certificates } = await readSamlFiles(o);
   return withServices(async ({ upstream }) => {
     const idp = await upstream.idps.add(
       { protocol: "saml", slug: o.slug!, displayName: o.name!, metadataXml, entityId: o["entity-id"], ssoUrl: o["sso-url"], certificates, usernameAttribute: o["username-attribute"], enabled: o.disabled !== "true" },
@@ -89,6 +94,32 @@ async function addSaml(o: Record<string, string>, io: Io): Promise<number> {
     io.out(`register this SP at ${idp.issuer}: entity ID and metadata ${sp.entityId}, ACS (HTTP-POST) ${sp.acsUrl}`);
     return 0;
   }, io);
+}
+
+/** Changes what is given, keeping the rest; the protocol's own options only (the service refuses the other's). */
+async function update(slug: string, o: Record<string, string>, io: Io): Promise<number> {
+  for (const fixed of ["slug", "protocol", "disabled"]) if (o[fixed] !== undefined) throw new UsageError(fixed === "disabled" ? "use idp upstream enable|disable <slug>" : `the ${fixed} of an upstream IdP cannot change`);
+  const clientSecret = o["client-secret-stdin"] !== undefined || o["client-secret-file"] !== undefined ? await readSecret(o) : undefined;
+  const { metadataXml, certificates } = await readSamlFiles(o);
+  const changes = {
+    displayName: o.name, issuer: o.issuer, clientId: o["client-id"], clientSecret, scopes: o.scopes?.split(/\s+/).filter(Boolean), usernameClaim: o["username-claim"],
+    metadataXml, entityId: o["entity-id"], ssoUrl: o["sso-url"], certificates, usernameAttribute: o["username-attribute"], force: o.force === "true" ? true : undefined,
+  };
+  if (Object.values(changes).every((v) => v === undefined)) throw new UsageError("nothing to change: give at least one option");
+  return withServices(async ({ upstream }) => {
+    const current = await upstream.idps.get(slug);
+    const idp = await upstream.idps.update(slug, current.version, changes, CLI_ACTOR);
+    io.out(`upstream IdP ${idp.slug} (${idp.displayName}) updated; its ${current.links} link${current.links === 1 ? "" : "s"} kept`);
+    return 0;
+  }, io);
+}
+
+/** --metadata and --cert: files of IdP metadata XML and of PEM certificates (one or more). */
+async function readSamlFiles(o: Record<string, string>): Promise<{ metadataXml?: string; certificates?: string[] }> {
+  const metadataXml = o.metadata !== undefined ? await readTextFile(o.metadata) : undefined;
+  const certificates = o.cert !== undefined ? (await readTextFile(o.cert)).match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [] : undefined;
+  if (certificates && certificates.length === 0) throw new CliError(`${o.cert} holds no PEM certificate`);
+  return { metadataXml, certificates };
 }
 
 async function readSecret(o: Record<string, string>): Promise<string> {

@@ -120,5 +120,28 @@ for (const backend of testBackends()) {
       assert.match(list.stdout, /^other-saml +Other +saml +urn:other:idp +- +- +uid +yes +0$/m);
       assert.match(list.stdout, /^partner-saml +Partner SAML +saml +https:\/\/idp\.partner\.example\/saml +- +- +NameID +yes +0$/m);
     });
+
+    it("update rotates the client secret (from a file) in place, audited without it; a bad value changes nothing", async () => {
+      const file = path.join(db0.dataDir, "rotated.txt");
+      await writeFile(file, "rotated-secret-7e\n");
+      const ok = await runIdp(["upstream", "update", "corp", "--client-secret-file", file, "--scopes", "openid email"], env);
+      assert.equal(ok.code, 0, ok.stderr);
+      assert.match(ok.stdout, /upstream IdP corp \(Corp SSO\) updated; its 0 links kept/);
+      const bad = await runIdp(["upstream", "update", "corp", "--issuer", "http://x.example", "--name", "Never"], env);
+      assert.equal(bad.code, 1);
+      assert.match(bad.stderr, /issuer: The issuer must be https/);
+      const db = await openDatabase(target);
+      const services = await createServices(loadConfig({ ...env }), db, createLogger("silent"), { defaultMetrics: false });
+      try {
+        const corp = await services.upstream.idps.enabled("corp");
+        assert.equal(corp?.protocol === "oidc" && corp.clientSecret, "rotated-secret-7e");
+        assert.deepEqual([corp?.displayName, corp?.scopes], ["Corp SSO", ["openid", "email"]]);
+        const [ev] = await db.prisma.auditEvent.findMany({ where: { action: "upstream.update" } });
+        assert.deepEqual([ev?.actor, ev?.target, ev?.details], ["cli", "upstream:corp", { changed: ["clientSecret", "scopes"], scopes: ["openid", "email"] }]);
+      } finally {
+        await services.close();
+        await db.close();
+      }
+    });
   });
 }
