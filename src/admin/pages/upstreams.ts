@@ -8,6 +8,7 @@ import type { Services } from "../../services.ts";
 import { actorOf, writeGuards } from "../access.ts";
 import { text } from "../forms.ts";
 import { adminPage, done, formAction, noticeOf } from "../render.ts";
+import { upstreamEditPages } from "./upstream-edit.ts";
 
 const FIELDS = ["slug", "displayName", "issuer", "clientId", "scopes", "usernameClaim"] as const;
 type Form = Record<(typeof FIELDS)[number], string>;
@@ -57,5 +58,6 @@ export function upstreamPages(s: Services): Router {
       }, (status, e) => listPage(req, res, e, status));
     });
   }
+  r.use(upstreamEditPages(s));
   return r;
 }

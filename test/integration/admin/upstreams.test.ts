@@ -9,6 +9,7 @@ import { after, before, describe, test } from "node:test";
 import { startTestApp, type TestApp } from "../../helpers/app.ts";
 import { Browser, csrfFrom, login } from "../../helpers/browser.ts";
 import { testBackends } from "../../helpers/db.ts";
+import { testKey } from "../../helpers/saml.ts";
 
 const SECRET = "s3cret-upstream-Value-9f2c";
 const form = (over: Record<string, string> = {}) => ({
@@ -46,7 +47,7 @@ for (const backend of testBackends()) {
       assert.equal(res.headers.location, "/admin/upstreams?notice=created");
       const page = await admin.get(res.headers.location!);
       assert.match(page.text, /role="status">Created\./);
-      assert.match(page.text, /Corp SSO<br><code class="small">corp<\/code>/);
+      assert.match(page.text, /<a href="\/admin\/upstreams\/corp">Corp SSO<\/a><br><code class="small">corp<\/code>/);
       assert.match(page.text, /https:\/\/login\.corp\.example/);
       assert.match(page.text, /<code>idp-gateway<\/code>/);
       assert.ok(page.text.includes(`<code>${t.services.upstream.redirectUri("corp")}</code>`), "the redirect URI to register");
@@ -183,6 +184,65 @@ for (const backend of testBackends()) {
       assert.equal(await count(), before + 1);
     });
 
+    test("the edit page changes an IdP in place: a new secret (blank keeps it), bad input redrawn, a moved issuer needs the box ticked while users are linked, stale is 409; SAML certificates rolled", async () => {
+      await removeAll();
+      assert.equal((await add()).status, 303);
+      const idp = await t.services.db.prisma.upstreamIdp.findUniqueOrThrow({ where: { slug: "corp" } });
+      const alice = (await t.services.directory.findUserByUsername("alice"))!;
+      await t.services.db.prisma.upstreamLink.create({ data: { upstreamId: idp.id, subject: "sub-1", userId: alice.id } });
+      // the version the edit form is drawn with is the stored one (the page test below checks the hidden field)
+      const editOf = (slug: string) => async (fields: Record<string, string>) => admin.submit(`/admin/upstreams/${slug}`, `/admin/upstreams/${slug}/edit`, { version: String((await t.services.upstream.idps.get(slug)).version), ...fields });
+      const edit = editOf("corp");
+      const fields = { displayName: "Corp SSO", issuer: "https://login.corp.example", clientId: "idp-gateway", scopes: "openid profile email", usernameClaim: "preferred_username", clientSecret: "" };
+      assert.match((await admin.get("/admin/upstreams")).text, /href="\/admin\/upstreams\/corp"/);
+      const page = await admin.get("/admin/upstreams/corp");
+      assert.equal(page.status, 200);
+      assert.ok(page.text.includes(`<code>${t.services.upstream.redirectUri("corp")}</code>`));
+      assert.match(page.text, /<input id="f-clientSecret" name="clientSecret" type="password" value=""/);
+      assert.match(page.text, /name="version" value="1"/);
+      assert.ok(!page.text.includes(SECRET));
+
+      let res = await edit({ ...fields, scopes: "profile", clientSecret: "typed-but-refused" });
+      assert.equal(res.status, 400);
+      assert.match(res.text, /<p class="field-error" id="f-scopes-error">/);
+      assert.ok(!res.text.includes("typed-but-refused"), "the secret is not drawn back");
+      res = await edit({ ...fields, issuer: "https://sso.corp.example" });
+      assert.equal(res.status, 409);
+      assert.match(res.text, /<p class="field-error" id="f-issuer-error">/);
+      assert.equal((await t.services.db.prisma.upstreamIdp.findUniqueOrThrow({ where: { slug: "corp" } })).version, 1, "nothing written");
+
+      res = await edit({ ...fields, displayName: "Corp Login", clientSecret: "new-Secret-from-the-form" });
+      assert.equal(res.status, 303, res.text.slice(0, 400));
+      assert.equal(res.headers.location, "/admin/upstreams/corp?notice=saved");
+      const corp = await t.services.upstream.idps.enabled("corp");
+      assert.equal(corp?.protocol === "oidc" && corp.clientSecret, "new-Secret-from-the-form");
+      assert.match(await loginPage(), /Sign in with Corp Login/);
+      res = await edit({ ...fields, displayName: "Corp Login", issuer: "https://sso.corp.example", force: "on" });
+      assert.equal(res.status, 303, res.text.slice(0, 400));
+      const after = await t.services.upstream.idps.enabled("corp");
+      assert.equal(after?.protocol === "oidc" && after.clientSecret, "new-Secret-from-the-form", "blank keeps the secret");
+      assert.equal(after?.issuer, "https://sso.corp.example");
+      assert.equal(await t.services.db.prisma.upstreamLink.count(), 1, "the link stays");
+      const [ev] = await audits("upstream.update");
+      assert.deepEqual([ev?.actor, ev?.details], ["admin", { changed: ["issuer"], issuer: "https://sso.corp.example", linksKept: 1 }]);
+      res = await admin.post("/admin/upstreams/corp/edit", { _csrf: csrfFrom(page.text), version: "1", ...fields });
+      assert.equal(res.status, 409, "the version the page was drawn with is stale");
+      assert.equal((await admin.get("/admin/upstreams/nobody")).status, 404);
+
+      const metadataXml = (await t.request.get("/saml/metadata")).text;
+      assert.equal((await admin.submit("/admin/upstreams", "/admin/upstreams/saml", { slug: "partner", displayName: "Partner", metadataXml, usernameAttribute: "NameID" })).status, 303);
+      const rolled = await testKey("idp.partner.example");
+      const saml = { displayName: "Partner", metadataXml: "", entityId: "http://127.0.0.1:4000", ssoUrl: "http://127.0.0.1:4000/saml/sso", usernameClaim: "uid" };
+      res = await editOf("partner")({ ...saml, certificates: "not a certificate" });
+      assert.equal(res.status, 400);
+      assert.match(res.text, /<p class="field-error" id="f-certificates-error">/);
+      res = await editOf("partner")({ ...saml, certificates: rolled.certificatePem });
+      assert.equal(res.status, 303, res.text.slice(0, 400));
+      const partner = await t.services.upstream.idps.get("partner");
+      assert.deepEqual([partner.certificates.length, partner.usernameClaim], [1, "uid"]);
+      assert.equal(partner.certificates[0]!.replace(/\s/g, ""), rolled.certificatePem.replace(/\s/g, ""));
+    });
+
     test("an auditor sees the list without forms and every POST is refused; a wrong CSRF token too", async () => {
       await removeAll();
       assert.equal((await add()).status, 303);
@@ -197,7 +257,7 @@ for (const backend of testBackends()) {
       assert.doesNotMatch(page.text, /name="clientSecret"/);
       assert.ok(!page.text.includes(SECRET));
 
-      const paths = [["/admin/upstreams", form({ slug: "by-auditor" })], ["/admin/upstreams/saml", { slug: "by-auditor", displayName: "X", metadataXml: "<x/>" }], ["/admin/upstreams/corp/disable", {}], ["/admin/upstreams/corp/delete", {}]] as const;
+      const paths = [["/admin/upstreams", form({ slug: "by-auditor" })], ["/admin/upstreams/corp/edit", { version: "1", displayName: "By auditor" }], ["/admin/upstreams/saml", { slug: "by-auditor", displayName: "X", metadataXml: "<x/>" }], ["/admin/upstreams/corp/disable", {}], ["/admin/upstreams/corp/delete", {}]] as const;
       for (const [path, fields] of paths) {
         const res = await bob.post(path, { _csrf: csrfFrom(page.text), ...fields });
         assert.equal(res.status, 403, path);
