@@ -310,5 +310,25 @@ for (const backend of testBackends()) {
         await down.t.services.directory.setUserDisabled(now.id, now.version, false, "test");
       }
     });
+
+    // last: it leaves the client secret rotated
+    test("after the client secret is rotated at the upstream and updated here in place, sign-in works again with the same link", async () => {
+      const client = (await up.t.services.directory.snapshot()).oidcClients.find((c) => c.clientId === "downstream")!;
+      const rotated = "rotated-downstream-client-secret";
+      await up.t.services.directory.updateOidcClient(client.id, client.version, { secretEnc: sealClientSecret(up.t.services.box, "downstream", rotated) }, "test");
+      const stale = new Browser(down.request);
+      const refused = await stale.get(await toCallback(stale, "bob"));
+      assert.notEqual(refused.status, 303, "the old secret no longer works at the upstream");
+      assert.equal(stale.session, undefined);
+
+      const idp = await down.t.services.upstream.idps.get(SLUG);
+      await down.t.services.upstream.idps.update(SLUG, idp.version, { clientSecret: rotated }, "test");
+      const before = await counts();
+      const b = new Browser(down.request);
+      const res = await b.get(await toCallback(b, "bob"));
+      assert.equal(res.status, 303, res.text.slice(0, 400));
+      assert.equal(await signedInAs(b), "bob");
+      assert.deepEqual(await counts(), { ...before, sessions: before.sessions + 1 }, "the same user and link");
+    });
   });
 }
