@@ -3,7 +3,10 @@
 // scope). Options make the broken variants the API must refuse.
 import { generateKeyPairSync } from "node:crypto";
 import { SignJWT } from "jose";
+import { after, before } from "node:test";
 import type { Services } from "../../src/services.ts";
+import { startTestApp, type TestApp } from "./app.ts";
+import type { Backend } from "./db.ts";
 
 export interface TokenOptions {
   scope?: string | null;
@@ -31,4 +34,26 @@ export async function adminToken(s: Services, opts: TokenOptions = {}): Promise<
     .setIssuedAt(now - 10)
     .setExpirationTime(now + (opts.expiresIn ?? 300))
     .sign(signingKey);
+}
+
+/** The two tokens an admin API suite uses: read and write ("admin"), and read only ("admin:read"). */
+export async function adminTokens(s: Services): Promise<{ token: string; readToken: string }> {
+  return { token: await adminToken(s), readToken: await adminToken(s, { scope: "openid admin:read" }) };
+}
+
+type Method = "get" | "post" | "put" | "patch" | "delete";
+
+/**
+ * For a describe() of admin API tests: a test app started before its tests and closed after, its
+ * tokens, and `api(method, path, token?)` for <base>/api/admin<path> (the read-write token by default).
+ */
+export function adminApiSuite(backend: Backend) {
+  const suite = {} as { t: TestApp; token: string; readToken: string };
+  before(async () => {
+    suite.t = await startTestApp(backend);
+    Object.assign(suite, await adminTokens(suite.t.services));
+  });
+  after(() => suite.t.close());
+  const api = (method: Method, path: string, tok = suite.token) => suite.t.request[method](`/api/admin${path}`).set("Authorization", `Bearer ${tok}`);
+  return Object.assign(suite, { api });
 }

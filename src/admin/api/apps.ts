@@ -8,10 +8,9 @@ import { actorOf } from "../access.ts";
 import { isConfidential, newClientSecret } from "../client-secrets.ts";
 import { parseSpMetadata } from "../metadata.ts";
 import { StsProviderStore } from "../providers-store.ts";
-import { body, clientView, param, versionOf } from "./http.ts";
+import { body, clientView, param, pick, versionOf } from "./http.ts";
 
 const SP_FIELDS = ["entityId", "name", "acsUrls", "sloUrl", "certificates", "wantAuthnRequestsSigned", "encryptAssertions", "nameIdFormat", "profile", "accessGroupIds"] as const;
-const pick = <K extends string>(b: Record<string, any>, keys: readonly K[]) => Object.fromEntries(keys.filter((k) => b[k] !== undefined).map((k) => [k, b[k]]));
 
 export function appsApi(s: Services): Router {
   const r = Router();

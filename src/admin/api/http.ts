@@ -31,6 +31,9 @@ export function versionOf(req: Request): number {
 
 export const param = (req: Request, name: string): string => String(req.params[name] ?? "");
 
+/** The named fields present in a body (others are ignored). */
+export const pick = <K extends string>(b: Record<string, any>, keys: readonly K[]) => Object.fromEntries(keys.filter((k) => b[k] !== undefined).map((k) => [k, b[k]]));
+
 export function clientView({ secretEnc, ...c }: OidcClientRecord) {
   return { ...c, confidential: secretEnc !== null };
 }

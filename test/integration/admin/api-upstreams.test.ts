@@ -4,10 +4,10 @@
 // re-sealed and used, SAML certificates rolled (audited as fingerprints), links kept, an issuer
 // change refused while users are linked unless forced, remove; a read-only token reads only.
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import { adminToken } from "../../helpers/admin-tokens.ts";
-import { startTestApp, type TestApp } from "../../helpers/app.ts";
+import { describe, test } from "node:test";
+import { adminApiSuite } from "../../helpers/admin-tokens.ts";
 import { testBackends } from "../../helpers/db.ts";
+import { isProblem } from "../../helpers/problem.ts";
 import { testKey } from "../../helpers/saml.ts";
 
 const SECRET = "first-Secret-value-0a1b";
@@ -16,31 +16,17 @@ const oidc = { protocol: "oidc", slug: "corp", displayName: "Corp SSO", issuer: 
 
 for (const backend of testBackends()) {
   describe(`admin API upstream IdPs (${backend})`, () => {
-    let t: TestApp;
-    let token: string;
-    let readToken: string;
-    before(async () => {
-      t = await startTestApp(backend);
-      token = await adminToken(t.services);
-      readToken = await adminToken(t.services, { scope: "openid admin:read" });
-    });
-    after(() => t.close());
-
-    const api = (method: "get" | "post" | "patch" | "delete", path: string, tok = token) => t.request[method](`/api/admin/upstream-idps${path}`).set("Authorization", `Bearer ${tok}`);
-    const isProblem = (res: { status: number; headers: Record<string, string>; body: any }, status: number, field?: string) => {
-      assert.equal(res.status, status, JSON.stringify(res.body));
-      assert.match(res.headers["content-type"] ?? "", /^application\/problem\+json/);
-      if (field) assert.equal(typeof res.body.errors?.[field], "string", `errors.${field} in ${JSON.stringify(res.body)}`);
-    };
-    const stored = (slug: string) => t.services.db.prisma.upstreamIdp.findUniqueOrThrow({ where: { slug } });
+    const suite = adminApiSuite(backend);
+    const api = (method: "get" | "post" | "patch" | "delete", path: string, tok?: string) => suite.api(method, `/upstream-idps${path}`, tok);
+    const stored = (slug: string) => suite.t.services.db.prisma.upstreamIdp.findUniqueOrThrow({ where: { slug } });
     const secretOf = async (slug: string) => {
-      const idp = await t.services.upstream.idps.enabled(slug);
+      const idp = await suite.t.services.upstream.idps.enabled(slug);
       return idp?.protocol === "oidc" ? idp.clientSecret : undefined;
     };
-    const audits = (action: string) => t.services.audit.query({ action, limit: 100 });
+    const audits = (action: string) => suite.t.services.audit.query({ action, limit: 100 });
     const link = async (slug: string, subject: string) => {
-      const alice = (await t.services.directory.findUserByUsername("alice"))!;
-      await t.services.db.prisma.upstreamLink.create({ data: { upstreamId: (await stored(slug)).id, subject, userId: alice.id } });
+      const alice = (await suite.t.services.directory.findUserByUsername("alice"))!;
+      await suite.t.services.db.prisma.upstreamLink.create({ data: { upstreamId: (await stored(slug)).id, subject, userId: alice.id } });
     };
 
     test("add, list and get an OIDC IdP: the redirect URI to register, never the secret; bad input is a problem naming the field", async () => {
@@ -57,12 +43,12 @@ for (const backend of testBackends()) {
       const res = await api("post", "").send(oidc);
       assert.equal(res.status, 201, JSON.stringify(res.body));
       assert.equal(res.body.version, 1);
-      assert.deepEqual(res.body.register, { redirectUri: t.services.upstream.redirectUri("corp") });
+      assert.deepEqual(res.body.register, { redirectUri: suite.t.services.upstream.redirectUri("corp") });
       isProblem(await api("post", "").send(oidc), 409, "slug");
-      const list = await api("get", "", readToken);
+      const list = await api("get", "", suite.readToken);
       assert.equal(list.status, 200);
       assert.deepEqual(list.body.upstreamIdps.map((i: any) => [i.slug, i.links]), [["corp", 0]]);
-      const one = await api("get", "/corp", readToken);
+      const one = await api("get", "/corp", suite.readToken);
       assert.equal(one.body.clientId, "gw");
       for (const r of [res, list, one]) assert.ok(!JSON.stringify(r.body).includes(SECRET) && !JSON.stringify(r.body).includes("clientSecret"), "no secret in a response");
       isProblem(await api("get", "/nobody"), 404);
@@ -71,7 +57,7 @@ for (const backend of testBackends()) {
     test("PATCH rotates the client secret: re-sealed under the row, used from then on, audited without it; links kept; a stale version is 409", async () => {
       await link("corp", "sub-1");
       const before = await stored("corp");
-      const buttons = await t.services.upstream.idps.buttons();
+      const buttons = await suite.t.services.upstream.idps.buttons();
       assert.deepEqual(buttons.map((b) => b.displayName), ["Corp SSO"]);
       const res = await api("patch", "/corp").send({ version: before.version, clientSecret: ROTATED, displayName: "Corp Login" });
       assert.equal(res.status, 200, JSON.stringify(res.body));
@@ -82,7 +68,7 @@ for (const backend of testBackends()) {
       const after = await stored("corp");
       assert.notEqual(after.clientSecretEnc, before.clientSecretEnc);
       assert.equal(after.id, before.id);
-      assert.deepEqual((await t.services.upstream.idps.buttons()).map((b) => b.displayName), ["Corp Login"], "the login page's cached list is dropped");
+      assert.deepEqual((await suite.t.services.upstream.idps.buttons()).map((b) => b.displayName), ["Corp Login"], "the login page's cached list is dropped");
       const [ev] = await audits("upstream.update");
       assert.equal(ev?.actor, "client:admin-automation");
       assert.equal(ev?.target, "upstream:corp");
@@ -134,10 +120,10 @@ for (const backend of testBackends()) {
     });
 
     test("a SAML IdP: added from metadata with the SP URLs to register; a rolled certificate replaces the old, audited as fingerprints", async () => {
-      const metadataXml = (await t.request.get("/saml/metadata")).text;
+      const metadataXml = (await suite.t.request.get("/saml/metadata")).text;
       const res = await api("post", "").send({ protocol: "saml", slug: "partner", displayName: "Partner", metadataXml });
       assert.equal(res.status, 201, JSON.stringify(res.body));
-      const sp = t.services.upstream.samlEndpoints("partner");
+      const sp = suite.t.services.upstream.samlEndpoints("partner");
       assert.deepEqual(res.body.register, { spEntityId: sp.entityId, spMetadataUrl: sp.entityId, acsUrl: sp.acsUrl });
       await link("partner", "nameid-1");
       const rolled = await testKey("idp.partner.example");
@@ -161,7 +147,7 @@ for (const backend of testBackends()) {
     });
 
     test("a read-only token is refused every write; DELETE needs the current version", async () => {
-      for (const res of [await api("post", "", readToken).send({ ...oidc, slug: "ro" }), await api("patch", "/corp", readToken).send({ version: 9, displayName: "RO" }), await api("delete", "/corp?version=1", readToken)]) {
+      for (const res of [await api("post", "", suite.readToken).send({ ...oidc, slug: "ro" }), await api("patch", "/corp", suite.readToken).send({ version: 9, displayName: "RO" }), await api("delete", "/corp?version=1", suite.readToken)]) {
         isProblem(res, 403);
         assert.match(res.headers["www-authenticate"] ?? "", /insufficient_scope/);
       }
@@ -171,7 +157,7 @@ for (const backend of testBackends()) {
       isProblem(await api("delete", `/nobody?version=1`), 404);
       assert.equal((await api("delete", `/corp?version=${version}`)).status, 204);
       isProblem(await api("get", "/corp"), 404);
-      assert.equal(await t.services.db.prisma.upstreamLink.count({ where: { subject: "sub-1" } }), 0, "its links went with it");
+      assert.equal(await suite.t.services.db.prisma.upstreamLink.count({ where: { subject: "sub-1" } }), 0, "its links went with it");
       assert.deepEqual((await audits("upstream.remove"))[0]?.details, { linksRemoved: 1 });
     });
   });

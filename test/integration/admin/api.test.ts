@@ -3,9 +3,10 @@
 // and validation paths, including version conflicts.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { adminToken } from "../../helpers/admin-tokens.ts";
+import { adminToken, adminTokens } from "../../helpers/admin-tokens.ts";
 import { startTestApp, type TestApp } from "../../helpers/app.ts";
 import { testBackends } from "../../helpers/db.ts";
+import { isProblem } from "../../helpers/problem.ts";
 import { ROUTES } from "../../../src/admin/openapi.ts";
 import { adminApiRouter } from "../../../src/admin/index.ts";
 
@@ -18,21 +19,13 @@ for (const backend of testBackends()) {
     let readToken: string;
     before(async () => {
       t = await startTestApp(backend);
-      token = await adminToken(t.services);
-      readToken = await adminToken(t.services, { scope: "openid admin:read" });
+      ({ token, readToken } = await adminTokens(t.services));
     });
     after(() => t.close());
 
     const api = (method: "get" | "post" | "put" | "patch" | "delete", path: string, tok: string | null = token) => {
       const r = t.request[method](`/api/admin${path}`);
       return tok ? r.set("Authorization", `Bearer ${tok}`) : r;
-    };
-    const isProblem = (res: { status: number; headers: Record<string, string>; body: any }, status: number) => {
-      assert.equal(res.status, status, JSON.stringify(res.body));
-      assert.match(res.headers["content-type"] ?? "", /^application\/problem\+json/);
-      assert.equal(res.body.status, status);
-      assert.equal(typeof res.body.title, "string");
-      assert.equal(typeof res.body.detail, "string");
     };
     const snap = () => t.services.directory.snapshot();
 

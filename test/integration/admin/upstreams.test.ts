@@ -30,6 +30,12 @@ for (const backend of testBackends()) {
     const audits = (action: string) => t.services.audit.query({ action, limit: 100 });
     const loginPage = async () => (await new Browser(t.request).get("/login")).text;
     const add = (over: Record<string, string> = {}) => admin.submit("/admin/upstreams", "/admin/upstreams", form(over));
+    /** links the local user alice to the IdP (as a first upstream sign-in would) */
+    const linkAlice = async (slug: string) => {
+      const idp = await t.services.db.prisma.upstreamIdp.findUniqueOrThrow({ where: { slug } });
+      const alice = (await t.services.directory.findUserByUsername("alice"))!;
+      await t.services.db.prisma.upstreamLink.create({ data: { upstreamId: idp.id, subject: "sub-1", userId: alice.id } });
+    };
     const removeAll = async () => {
       for (const i of await t.services.upstream.idps.list()) await t.services.upstream.idps.remove(i.slug, "test");
     };
@@ -119,9 +125,7 @@ for (const backend of testBackends()) {
     test("remove sits behind the confirmation step and takes the IdP and its links; the users stay", async () => {
       await removeAll();
       assert.equal((await add()).status, 303);
-      const idp = await t.services.db.prisma.upstreamIdp.findUniqueOrThrow({ where: { slug: "corp" } });
-      const alice = (await t.services.directory.findUserByUsername("alice"))!;
-      await t.services.db.prisma.upstreamLink.create({ data: { upstreamId: idp.id, subject: "sub-1", userId: alice.id } });
+      await linkAlice("corp");
 
       const page = await admin.get("/admin/upstreams");
       assert.match(page.text, /<td>1<\/td>\s*<td class="ok">enabled/, "one linked user");
@@ -187,9 +191,7 @@ for (const backend of testBackends()) {
     test("the edit page changes an IdP in place: a new secret (blank keeps it), bad input redrawn, a moved issuer needs the box ticked while users are linked, stale is 409; SAML certificates rolled", async () => {
       await removeAll();
       assert.equal((await add()).status, 303);
-      const idp = await t.services.db.prisma.upstreamIdp.findUniqueOrThrow({ where: { slug: "corp" } });
-      const alice = (await t.services.directory.findUserByUsername("alice"))!;
-      await t.services.db.prisma.upstreamLink.create({ data: { upstreamId: idp.id, subject: "sub-1", userId: alice.id } });
+      await linkAlice("corp");
       // the version the edit form is drawn with is the stored one (the page test below checks the hidden field)
       const editOf = (slug: string) => async (fields: Record<string, string>) => admin.submit(`/admin/upstreams/${slug}`, `/admin/upstreams/${slug}/edit`, { version: String((await t.services.upstream.idps.get(slug)).version), ...fields });
       const edit = editOf("corp");
