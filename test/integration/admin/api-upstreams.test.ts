@@ -34,6 +34,7 @@ for (const backend of testBackends()) {
         [{ ...oidc, protocol: undefined }, "protocol", 400],
         [{ ...oidc, protocol: "ldap" }, "protocol", 400],
         [{ ...oidc, scopes: "openid" }, "scopes", 400],
+        [{ ...oidc, scopes: 5 }, "scopes", 400],
         [{ ...oidc, enabled: "yes" }, "enabled", 400],
         [{ ...oidc, clientSecret: 42 }, "clientSecret", 400],
         [{ ...oidc, issuer: "http://login.corp.example" }, "issuer", 400],
@@ -130,6 +131,8 @@ for (const backend of testBackends()) {
       isProblem(await api("patch", "/partner").send({ version: 1, clientSecret: "x" }), 400, "clientSecret");
       isProblem(await api("patch", "/partner").send({ version: 1, issuer: "https://x.example" }), 400, "issuer");
       isProblem(await api("patch", "/partner").send({ version: 1, certificates: ["not a certificate"] }), 400, "certificates");
+      isProblem(await api("patch", "/partner").send({ version: 1, certificates: "one PEM" }), 400, "certificates");
+      isProblem(await api("patch", "/partner").send({ version: 1, entityId: 7 }), 400, "entityId");
       const patched = await api("patch", "/partner").send({ version: 1, certificates: [rolled.certificatePem], usernameAttribute: "uid" });
       assert.equal(patched.status, 200, JSON.stringify(patched.body));
       assert.equal(patched.body.certificates.length, 1);
