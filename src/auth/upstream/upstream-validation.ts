@@ -112,8 +112,8 @@ export interface ValidSaml {
 export function validateSaml(i: SamlUpstreamInput): ValidSaml {
   const fields: Record<string, string> = {};
   const displayName = validateCommon(i, fields);
+  // (a certificate of the wrong type is reported by the certificate reader below)
   for (const k of ["metadataXml", "entityId", "ssoUrl", "usernameAttribute"] as const) if (i[k] !== undefined && typeof i[k] !== "string") fields[k] = "Give this as text.";
-  if (i.certificates !== undefined && !isStrings(i.certificates)) fields.certificates = "Give the certificates as a list of PEM texts.";
   refuse(fields);
   let fromMetadata: ReturnType<typeof parseIdpMetadata> | undefined;
   const hasMetadata = typeof i.metadataXml === "string" && i.metadataXml.trim() !== "";
