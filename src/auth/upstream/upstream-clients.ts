@@ -22,7 +22,7 @@ export class UpstreamClients {
   constructor(public timeoutSeconds = UPSTREAM_TIMEOUT_SECONDS) {}
 
   configuration(idp: OidcUpstream): Promise<oidc.Configuration> {
-    const version = idp.updatedAt.getTime();
+    const version = idp.version;
     const hit = this.cache.get(idp.id);
     if (hit && hit.version === version && Date.now() - hit.at < DISCOVERY_TTL_MS) return hit.config;
     const config = this.discover(idp);

@@ -69,7 +69,7 @@ async function adminPages(page: Page, base: string): Promise<[string, string][]>
   await page.goto(`${base}/admin`);
   const menu = await page.locator("nav.admin-nav a").evaluateAll((as) => as.map((a) => [a.textContent!.trim(), a.getAttribute("href")!] as [string, string]));
   const pages: [string, string][] = [...menu, ["STS sessions, all", "/admin/sts-sessions?all=1"], ["Effective access, result", `/admin/preview?user=priya.ramanathan-okonkwo&target=${encodeURIComponent("saml:urn:amazon:webservices")}&role=${encodeURIComponent(LONG_ROLE)}`]];
-  for (const kind of ["users", "groups", "roles", "sps", "clients", "providers"]) {
+  for (const kind of ["users", "groups", "roles", "sps", "clients", "providers", "upstreams"]) {
     await page.goto(`${base}/admin/${kind}`);
     const links = await page.locator(`main a[href^="/admin/${kind}/"]`).evaluateAll((as) => as.map((a) => [a.textContent!.trim(), a.getAttribute("href")!] as [string, string]));
     assert.ok(links.length > 0, `/admin/${kind} links to no detail page`);
