@@ -18,7 +18,7 @@ export function authRouter(deps: { auth: AuthService; audit: AuditLog; directory
   const r = Router();
   const showLogin = loginPage(deps.render, () => deps.upstream.idps.buttons());
   r.use(loginRoutes(deps.auth, showLogin));
-  r.use(loginUpstreamRoutes(deps.auth, deps.upstream));
+  r.use(loginUpstreamRoutes(deps.auth, deps.upstream, deps.audit));
   r.use(loginMfaRoutes(deps.auth, deps.render, showLogin));
   r.use(logoutRoutes(deps.auth, deps.audit));
   r.use(accountMfaRoutes(deps.auth, deps.render));
