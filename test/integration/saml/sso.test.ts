@@ -144,6 +144,26 @@ for (const backend of testBackends()) {
       }
     });
 
+    test("IdP-initiated started by another site (Sec-Fetch-Site) asks first; our own links, typed URLs and header-less clients go ahead", async () => {
+      const b = await login(t.request, "alice");
+      const url = `/saml/idp-init?sp=${encodeURIComponent("urn:amazon:webservices")}&role=${encodeURIComponent("arn:aws:iam::111122223333:role/Engineer")}&RelayState=console`;
+      const name = (await t.services.directory.snapshot()).spByEntityId.get("urn:amazon:webservices")!.name;
+      for (const site of ["cross-site", "same-site"]) {
+        const asked = await b.get(url, { "Sec-Fetch-Site": site });
+        assert.equal(asked.status, 200, site);
+        assert.ok(asked.text.includes(`<h1 id="launch-title">Sign in to ${name}?</h1>`), site);
+        assert.match(asked.text, /as <code>arn:aws:iam::111122223333:role\/Engineer<\/code>/);
+        assert.doesNotMatch(asked.text, /SAMLResponse/, "no assertion before the person agrees");
+        assert.ok(asked.text.includes(`href="${url.replace(/&/g, "&amp;")}"`), "Continue repeats the same request");
+        assert.match(asked.headers["cache-control"]!, /no-store/);
+      }
+      for (const site of ["same-origin", "none", undefined]) {
+        const res = await b.get(url, site ? { "Sec-Fetch-Site": site } : {});
+        assert.equal(res.status, 200, String(site));
+        assert.equal(samlResponseXml(res.text).fields.RelayState, "console", String(site));
+      }
+    });
+
     test("IdP-initiated for an anonymous visitor goes through login and comes back", async () => {
       const b = new Browser(t.request);
       const res = await b.get(`/saml/idp-init?sp=${encodeURIComponent(SP_ID)}`);
