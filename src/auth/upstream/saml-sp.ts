@@ -31,7 +31,7 @@ export interface SpEndpoints {
 export const newRequestId = () => `_${randomBytes(20).toString("hex")}`;
 
 /** The IdP's SSO URL with SAMLRequest (deflated, base64), RelayState, SigAlg and Signature, per the Redirect binding. */
-export function authnRequestUrl(idp: SamlUpstream, sp: SpEndpoints, o: { id: string; now: Date; relayState: string; forceAuthn: boolean; privateKey: KeyObject }): string {
+export function authnRequestUrl(idp: Pick<SamlUpstream, "ssoUrl">, sp: SpEndpoints, o: { id: string; now: Date; relayState: string; forceAuthn: boolean; privateKey: KeyObject }): string {
   const xml =
     `<samlp:AuthnRequest xmlns:samlp="${NS.samlp}" xmlns:saml="${NS.saml}" ID="${o.id}" Version="2.0" IssueInstant="${o.now.toISOString()}"` +
     ` Destination="${esc(idp.ssoUrl)}" AssertionConsumerServiceURL="${esc(sp.acsUrl)}" ProtocolBinding="${HTTP_POST}"${o.forceAuthn ? ` ForceAuthn="true"` : ""}>` +
@@ -41,10 +41,10 @@ export function authnRequestUrl(idp: SamlUpstream, sp: SpEndpoints, o: { id: str
 
 /**
  * SP metadata to register at the upstream IdP: signed AuthnRequests, verifiable with any of the
- * published keys (KeyService.publishedKeys(): next, active, recently retired); one HTTP-POST ACS;
- * signed assertions wanted.
+ * published keys (KeyService.publishedKeys(): the active one first, then the next, then recently
+ * retired ones); one HTTP-POST ACS; signed assertions wanted.
  */
-export function spMetadata(sp: SpEndpoints, keys: readonly PublicKeyInfo[]): string {
+export function spMetadata(sp: SpEndpoints, keys: readonly Pick<PublicKeyInfo, "kid" | "certificateBase64">[]): string {
   return (
     `<?xml version="1.0" encoding="UTF-8"?>\n` +
     `<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="${NS.ds}" entityID="${esc(sp.entityId)}">` +

@@ -38,7 +38,10 @@ for (const backend of testBackends()) {
       // from AuthnRequestsSigned="true" and the KeyDescriptors: the upstream's SSO endpoint now
       // refuses an unsigned request and verifies a signed one with these certificates only
       assert.equal(sp.wantAuthnRequestsSigned, true);
-      assert.deepEqual(sp.certificates, down.t.services.keys.publishedKeys().map((k) => k.certificateBase64));
+      // all published keys, the active one first (for an IdP that keeps only the first)
+      const published = down.t.services.keys.publishedKeys();
+      assert.deepEqual(sp.certificates, published.map((k) => k.certificateBase64));
+      assert.deepEqual(published.map((k) => k.state), ["active", "next"]);
       localAlice = (await down.t.services.directory.createUser({ username: "alice", password: "local-alice-password" }, "test")).id;
     });
     after(async () => {
