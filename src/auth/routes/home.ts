@@ -18,8 +18,8 @@ export interface ConsentsSource {
   list(userId: string): Promise<readonly { grantId: string; clientName: string; scopes: readonly string[] }[]>;
 }
 
-/** The AWS role ARNs the user may take at an AWS-profile SP (saml/launch.ts). */
-export type AwsRolesSource = (userId: string, spEntityId: string) => Promise<readonly string[]>;
+/** The AWS roles the user may take at an AWS-profile SP, with their accounts' names (saml/launch.ts). */
+export type AwsRolesSource = (userId: string, spEntityId: string) => Promise<readonly { roleArn: string; accountAlias?: string }[]>;
 
 export interface AppLink {
   name: string;
@@ -41,8 +41,8 @@ export function homeRoutes(directory: AppsSource, render: Render, consents?: Con
         apps.serviceProviders.map(async (sp) => {
           const href = `/saml/idp-init?sp=${encodeURIComponent(sp.entityId)}`;
           if (sp.profile !== "aws") return { name: sp.name, kind: "SAML", href };
-          const arns = awsRoles ? await awsRoles(user.id, sp.entityId) : [];
-          return { name: sp.name, kind: "AWS (SAML)", href, roles: arns.map((arn) => ({ ...roleLabel(arn), href: `${href}&role=${encodeURIComponent(arn)}` })) };
+          const roles = awsRoles ? await awsRoles(user.id, sp.entityId) : [];
+          return { name: sp.name, kind: "AWS (SAML)", href, roles: roles.map((r) => ({ ...roleLabel(r.roleArn, r.accountAlias), href: `${href}&role=${encodeURIComponent(r.roleArn)}` })) };
         }),
       )),
       ...apps.oidcClients.map((c) => {
@@ -67,8 +67,8 @@ function webUrl(v: unknown): string | undefined {
   }
 }
 
-/** "arn:aws:iam::111122223333:role/path/Engineer" → Engineer in 111122223333 */
-function roleLabel(arn: string): { name: string; account: string } {
+/** "arn:aws:iam::111122223333:role/path/Engineer" → Engineer in "prod (111122223333)", or in "111122223333" without a name */
+function roleLabel(arn: string, alias?: string): { name: string; account: string } {
   const [, account = "", resource = arn] = /^arn:[^:]+:iam::(\d{12}):role\/(.+)$/.exec(arn) ?? [];
-  return { name: resource.slice(resource.lastIndexOf("/") + 1), account };
+  return { name: resource.slice(resource.lastIndexOf("/") + 1), account: alias ? `${alias} (${account})` : account };
 }
