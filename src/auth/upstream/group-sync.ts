@@ -23,7 +23,6 @@ const TRIES = 3;
  * that are not strings (numbers, objects, booleans) never match.
  */
 export function claimHolds(claims: Record<string, unknown>, claim: string, value: string): boolean {
-  if (!Object.hasOwn(claims, claim)) return false;
   const held = claims[claim];
   return Array.isArray(held) ? held.some((v) => v === value) : held === value;
 }
