@@ -220,7 +220,7 @@ export class UpstreamLogin {
       throw await fail("access_ended", new Denied("This sign-in has ended: your account changed while you were signing in. Sign in again."));
     }
     this.deps.metrics.logins.inc({ outcome: "success" });
-    await this.deps.audit.record({ action: "login.success", outcome: "success", actor: user.username, target: user.username, details: { method: `upstream:${idp.slug}`, amr, ...how.details, created } });
+    await this.deps.audit.record({ action: "login.success", outcome: "success", actor: user.username, target: user.username, details: { method: `upstream:${idp.slug}`, amr, ...how.details, created, claimNames: claimNames(groupClaims) } });
     return { user, amr, authTime, returnTo: pending.returnTo };
   }
 
@@ -238,6 +238,9 @@ export class UpstreamLogin {
     return err;
   }
 }
+
+/** The names (never the values) of what the upstream sent, for admins writing group mappers; capped. */
+const claimNames = (claims: Record<string, unknown>) => Object.keys(claims).sort().slice(0, 50);
 
 /** SAML attributes as claims for the group mappers: each Name with all its values (one Name may appear in several Attribute elements). */
 function allValues(attributes: readonly { name: string; values: readonly string[] }[]): Record<string, string[]> {
