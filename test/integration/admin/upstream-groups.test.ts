@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { syncGroups } from "../../../src/auth/upstream/group-sync.ts";
 import { runCli } from "../../../src/cli/index.ts";
-import { mappingCommand } from "../../../src/cli/upstream-groups.ts";
+import { mappingCommand, UPSTREAM_GROUPS_OPTIONS } from "../../../src/cli/upstream-groups.ts";
 import { parseArgs } from "../../../src/cli/args.ts";
 import { startTestApp, type TestApp } from "../../helpers/app.ts";
 import { csrfFrom, login, type Browser } from "../../helpers/browser.ts";
@@ -33,7 +33,7 @@ for (const backend of testBackends()) {
       const lines: string[] = [];
       const io = { out: (l: string) => void lines.push(l), err: (l: string) => void lines.push(l) };
       // the command as `idp` parses it, run with this app's services (the real one opens the configured database)
-      const run = mappingCommand(parseArgs(argv.slice(1), ["claim", "value", "group"]), io);
+      const run = mappingCommand(parseArgs(argv.slice(1), UPSTREAM_GROUPS_OPTIONS), io);
       return { code: await run(t.services), out: lines.join("\n") };
     };
 
