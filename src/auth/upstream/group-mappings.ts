@@ -78,8 +78,10 @@ export class UpstreamGroupMappings {
       });
     } catch (err) {
       if (err instanceof DomainError) throw err;
-      // the unique index settles a race between two equal adds; a foreign key one, a group or IdP deleted meanwhile
-      throw toDomainError(err);
+      // the unique index settles a race between two equal adds (a unique violation names its fields;
+      // a foreign key one, for a group or IdP deleted meanwhile, names none)
+      const e = toDomainError(err);
+      throw e instanceof Conflict && Object.keys(e.fields).length ? duplicate(input.slug, i, i.group) : e;
     }
   }
 
