@@ -1,9 +1,9 @@
 // Sign-in through an upstream IdP.
 // OpenID Connect: authorization code flow with PKCE (S256), state and nonce. openid-client does
 // the protocol checks (state, the token exchange, the ID token's signature, iss, aud, nonce, exp).
-// SAML 2.0: an AuthnRequest by HTTP-Redirect with the state as RelayState, the response posted to
-// the ACS and checked by saml-sp.ts (InResponseTo = this state's request), its assertion ID used
-// once (the shared SAML replay cache). For both, this module decides who signs in (the same
+// SAML 2.0: an AuthnRequest by HTTP-Redirect, signed with the active signing key, with the state
+// as RelayState, the response posted to the ACS and checked by saml-sp.ts (InResponseTo = this
+// state's request), its assertion ID used once (the shared SAML replay cache). For both, this module decides who signs in (the same
 // account rules, accounts.ts) and audits the outcome.
 // openid-client's passport strategy is not used: it keeps its state in an express-session
 // `req.session`, which this app does not have (sessions are ours and regenerated at login).
@@ -15,6 +15,7 @@ import type { DirectoryService, DirectoryUser } from "../../directory/index.ts";
 import { Denied, DomainError, Invalid, NotFound, Unavailable } from "../../errors.ts";
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 import type { Metrics } from "../../http/index.ts";
+import type { KeyService } from "../../keys/index.ts";
 import { ReplayCache } from "../../saml/replay.ts";
 import { CLOCK_SKEW_MS, SamlRejected } from "../../saml/strict/index.ts";
 import type { SecretBox } from "../mfa/totp-secrets.ts";
@@ -32,6 +33,8 @@ export interface UpstreamLoginDeps {
   audit: AuditLog;
   metrics: Metrics;
   directory: DirectoryService;
+  /** signs our SAML AuthnRequests (the active key) and lists the certificates our SP metadata publishes */
+  keys: Pick<KeyService, "activeKey" | "publishedKeys">;
   baseUrl: string;
   now: () => Date;
 }
@@ -82,7 +85,7 @@ export class UpstreamLogin {
   /** SAML: the SP metadata to register at the upstream IdP, or undefined when no enabled SAML IdP has this slug. */
   async samlMetadata(slug: string): Promise<string | undefined> {
     const idp = await this.idps.enabled(slug);
-    return idp?.protocol === "saml" ? spMetadata(this.samlEndpoints(slug)) : undefined;
+    return idp?.protocol === "saml" ? spMetadata(this.samlEndpoints(slug), this.deps.keys.publishedKeys()) : undefined;
   }
 
   /**
@@ -95,7 +98,7 @@ export class UpstreamLogin {
     if (idp.protocol === "saml") {
       const id = newRequestId();
       const state = await this.states.begin({ upstreamId: idp.id, requestId: id, returnTo: returnTo ?? null });
-      return { url: authnRequestUrl(idp, this.samlEndpoints(slug), { id, now: this.deps.now(), relayState: state, forceAuthn: forceLogin }), state, crossSitePost: true };
+      return { url: authnRequestUrl(idp, this.samlEndpoints(slug), { id, now: this.deps.now(), relayState: state, forceAuthn: forceLogin, privateKey: this.deps.keys.activeKey().privateKey }), state, crossSitePost: true };
     }
     const config = await this.configuration(idp);
     const codeVerifier = oidc.randomPKCECodeVerifier();
