@@ -20,6 +20,8 @@ import { ReplayCache } from "../../saml/replay.ts";
 import { CLOCK_SKEW_MS, SamlRejected } from "../../saml/strict/index.ts";
 import type { SecretBox } from "../mfa/totp-secrets.ts";
 import { UpstreamAccounts } from "./accounts.ts";
+import { UpstreamGroupMappings } from "./group-mappings.ts";
+import { syncGroups } from "./group-sync.ts";
 import { LoginStates, sameState, type PendingLogin } from "./login-states.ts";
 import { authnRequestUrl, newRequestId, spMetadata, UpstreamStatus, verifyUpstreamResponse, type SpEndpoints } from "./saml-sp.ts";
 import { isUnreachable, UpstreamClients } from "./upstream-clients.ts";
@@ -56,12 +58,14 @@ const TRANSIENT = "urn:oasis:names:tc:SAML:2.0:nameid-format:transient";
 export class UpstreamLogin {
   readonly idps: UpstreamIdps;
   readonly clients = new UpstreamClients();
+  readonly groupMappings: UpstreamGroupMappings;
   private readonly states: LoginStates;
   private readonly accounts: UpstreamAccounts;
   private readonly replay: ReplayCache;
 
   constructor(private readonly deps: UpstreamLoginDeps) {
     this.idps = new UpstreamIdps(deps);
+    this.groupMappings = new UpstreamGroupMappings(deps);
     this.states = new LoginStates(deps.prisma, deps.now);
     this.accounts = new UpstreamAccounts(deps);
     this.replay = new ReplayCache(deps.prisma);
@@ -140,7 +144,7 @@ export class UpstreamLogin {
     const upstreamAmr = Array.isArray(claims.amr) ? claims.amr.filter((a): a is string => typeof a === "string") : [];
     const now = this.deps.now();
     const authTime = typeof claims.auth_time === "number" && claims.auth_time * 1000 <= now.getTime() ? new Date(claims.auth_time * 1000) : now;
-    return this.signIn(idp, claims, { mfa: upstreamAmr.some((a) => MFA_AMR.has(a)), authTime, details: { upstreamAmr } }, pending, startSession);
+    return this.signIn(idp, claims, claims, { mfa: upstreamAmr.some((a) => MFA_AMR.has(a)), authTime, details: { upstreamAmr } }, pending, startSession);
   }
 
   /** Completes a SAML sign-in from the form posted to the ACS (SAMLResponse, RelayState) and the state cookie. */
@@ -168,7 +172,7 @@ export class UpstreamLogin {
       throw await fail("response_replayed", new Denied(`This answer from ${idp.displayName} was already used. Start again from the sign-in page.`));
     }
     const authTime = verified.authnInstant && verified.authnInstant.getTime() <= now.getTime() ? verified.authnInstant : now;
-    return this.signIn(idp, verified.claims, { mfa: verified.mfa, authTime, details: { nameIdFormat: facts.subjectFormat } }, pending, startSession);
+    return this.signIn(idp, verified.claims, allValues(facts.attributes), { mfa: verified.mfa, authTime, details: { nameIdFormat: facts.subjectFormat } }, pending, startSession);
   }
 
   /** The sign-in in flight for this state: it must match the browser's cookie, exist, and belong to this IdP. */
@@ -181,10 +185,15 @@ export class UpstreamLogin {
     return pending;
   }
 
-  /** Links or creates the local user for a verified upstream identity and starts their session (both protocols). */
+  /**
+   * Links or creates the local user for a verified upstream identity, applies the IdP's group
+   * mappers to `groupClaims` (OIDC: the ID token's claims; SAML: every value of each attribute) and
+   * starts their session (both protocols).
+   */
   private async signIn(
     idp: UpstreamIdp,
     claims: Record<string, unknown>,
+    groupClaims: Record<string, unknown>,
     how: { mfa: boolean; authTime: Date; details: Record<string, unknown> },
     pending: PendingLogin,
     startSession: StartSession,
@@ -197,8 +206,16 @@ export class UpstreamLogin {
       if (err instanceof DomainError) throw await fail("no_local_user", err);
       throw err;
     }
-    const { user, created, epoch } = resolved;
-    if (user.disabled) throw await fail("disabled", new Denied("This account is disabled. Ask an administrator."));
+    const { created, epoch } = resolved;
+    if (resolved.user.disabled) throw await fail("disabled", new Denied("This account is disabled. Ask an administrator."));
+    let user: DirectoryUser;
+    try {
+      user = await syncGroups(this.deps.directory, resolved.user, await this.groupMappings.mappers(idp.id), groupClaims, `upstream:${idp.slug}`);
+    } catch (err) {
+      // no session with groups the upstream no longer grants
+      if (err instanceof DomainError) throw await fail("group_sync_failed", new Unavailable("Your groups could not be updated from the sign-in, so you were not signed in. Try again."));
+      throw err;
+    }
     const amr = how.mfa ? ["fed", "mfa"] : ["fed"];
     const authTime = how.authTime;
     if (!(await startSession({ userId: user.id, epoch, amr, authTime }))) {
@@ -206,7 +223,7 @@ export class UpstreamLogin {
       throw await fail("access_ended", new Denied("This sign-in has ended: your account changed while you were signing in. Sign in again."));
     }
     this.deps.metrics.logins.inc({ outcome: "success" });
-    await this.deps.audit.record({ action: "login.success", outcome: "success", actor: user.username, target: user.username, details: { method: `upstream:${idp.slug}`, amr, ...how.details, created } });
+    await this.deps.audit.record({ action: "login.success", outcome: "success", actor: user.username, target: user.username, details: { method: `upstream:${idp.slug}`, amr, ...how.details, created, claimNames: claimNames(groupClaims) } });
     return { user, amr, authTime, returnTo: pending.returnTo };
   }
 
@@ -223,6 +240,16 @@ export class UpstreamLogin {
     await this.deps.audit.record({ action: "login.failure", outcome: "failure", target: `upstream:${idp.slug}`, details: { method: `upstream:${idp.slug}`, reason, ...extra } });
     return err;
   }
+}
+
+/** The names (never the values) of what the upstream sent, for admins writing group mappers; capped. */
+const claimNames = (claims: Record<string, unknown>) => Object.keys(claims).sort().slice(0, 50);
+
+/** SAML attributes as claims for the group mappers: each Name with all its values (one Name may appear in several Attribute elements). */
+function allValues(attributes: readonly { name: string; values: readonly string[] }[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const a of attributes) if (a.name) (Object.hasOwn(out, a.name) ? out[a.name]! : (out[a.name] = [])).push(...a.values);
+  return out;
 }
 
 function stateEnded(idp: UpstreamIdp): Invalid {

@@ -196,6 +196,22 @@ for (const backend of testBackends()) {
       assert.deepEqual((await down.t.services.auth.sessions.load(b.session!))!.session.amr, ["fed", "mfa"]);
     });
 
+    test("group mappers: any value of a multi-valued attribute in the signed assertion, matched exactly, decides the mapped group", async () => {
+      const group = await down.t.services.directory.createGroup({ name: "saml-admins" }, "test");
+      await down.t.services.upstream.groupMappings.add({ slug: SLUG, claim: "memberOf", value: "cn=aws-admins", group: "saml-admins" }, "test");
+      const signInWith = async (...values: string[]) => {
+        const b = new Browser(down.request);
+        const { requestId, relayState } = await start(b);
+        const memberOf = `<saml:Attribute Name="memberOf">${values.map((v) => `<saml:AttributeValue>${v}</saml:AttributeValue>`).join("")}</saml:Attribute>`;
+        const res = await b.post(`/login/upstream/${SLUG}/acs`, { SAMLResponse: b64(forge(requestId, { attributesXml: memberOf })), RelayState: relayState });
+        assert.equal(res.status, 303, res.text.slice(0, 400));
+        return (await down.t.services.directory.findUserByUsername("bob"))!.groupIds.includes(group.id);
+      };
+      assert.equal(await signInWith("cn=staff", "cn=aws-admins"), true, "the second value matches");
+      assert.equal(await signInWith("cn=AWS-Admins"), false, "case-sensitive: removed");
+      await down.t.services.upstream.groupMappings.remove({ slug: SLUG, claim: "memberOf", value: "cn=aws-admins", group: "saml-admins" }, "test");
+    });
+
     const signedBob = (requestId: string) => forge(requestId);
     const wrapped = (requestId: string) =>
       // XSW: the genuinely signed assertion stays, an unsigned copy naming "admin" is put before it
