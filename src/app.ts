@@ -4,7 +4,7 @@ import path from "node:path";
 import type { Services } from "./services.ts";
 import { adminRouter } from "./admin/index.ts";
 import { authRouter, sessionMiddleware } from "./auth/index.ts";
-import { samlRouter } from "./saml/index.ts";
+import { awsLaunchRoles, samlRouter } from "./saml/index.ts";
 import { VIEWS_DIR, accessLog, errorHandler, healthRouter, machineEndpoint, notFound, requestId, securityHeaders } from "./http/index.ts";
 
 /** what the STS endpoint answers (Express routes HEAD with GET) */
@@ -39,7 +39,7 @@ export function createApp(s: Services): AppHandle {
   // --- feature routers (each module exposes a router factory through its index.ts) ---
   // The session middleware comes first: every router below can read res.locals.user/.session.
   app.use(sessionMiddleware(s.auth));
-  app.use(authRouter({ auth: s.auth, audit: s.audit, directory: s.directory, render: s.render, consents: s.oidc.consents, upstream: s.upstream }));
+  app.use(authRouter({ auth: s.auth, audit: s.audit, directory: s.directory, render: s.render, consents: s.oidc.consents, upstream: s.upstream, awsRoles: awsLaunchRoles(s.directory, s.config.baseUrl) }));
   // admin pages (/admin, web session + admin group) and admin JSON API (/api/admin, bearer tokens)
   app.use(adminRouter(s));
   // SAML IdP (metadata, SSO, SLO) and the local AWS sign-in at /aws/saml

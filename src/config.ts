@@ -77,6 +77,7 @@ const SPEC = {
   IDP_LOCKOUT_SECONDS: [int(1, 86400), "900"],
   IDP_IP_FAILURE_LIMIT: [int(1, 100000), "50"],
   IDP_IP_WINDOW_SECONDS: [int(1, 86400), "900"],
+  IDP_UPSTREAM_START_LIMIT: [int(0, 1000000), "300"],
   IDP_LOGIN_CONCURRENCY: [int(1, 256), "4"],
   IDP_KEY_RETIRED_TTL: [int(0, 365 * 86400), String(7 * 86400)],
   IDP_TOTP_ISSUER: [z.string().trim().min(1).max(64), "idp-gateway"],
@@ -120,7 +121,14 @@ export interface Config {
   trustProxy: boolean | number | string;
   cookieSecure: boolean;
   session: { ttlSeconds: number; idleSeconds: number };
-  lockout: { threshold: number; seconds: number; ipFailureLimit: number; ipWindowSeconds: number };
+  lockout: {
+    threshold: number;
+    seconds: number;
+    ipFailureLimit: number;
+    ipWindowSeconds: number;
+    /** upstream sign-ins a client address may start per minute, per process (0: no limit) */
+    upstreamStartsPerMinute: number;
+  };
   loginConcurrency: number;
   keys: { retiredTtlSeconds: number };
   totpIssuer: string;
@@ -205,6 +213,7 @@ function finish(r: Raw): Config {
       seconds: r.IDP_LOCKOUT_SECONDS!,
       ipFailureLimit: r.IDP_IP_FAILURE_LIMIT!,
       ipWindowSeconds: r.IDP_IP_WINDOW_SECONDS!,
+      upstreamStartsPerMinute: r.IDP_UPSTREAM_START_LIMIT!,
     },
     loginConcurrency: r.IDP_LOGIN_CONCURRENCY!,
     keys: { retiredTtlSeconds: r.IDP_KEY_RETIRED_TTL! },

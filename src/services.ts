@@ -47,7 +47,7 @@ export async function createServices(config: Config, db: Database, logger: Logge
   await directory.init();
   const auth = new AuthService({ config, prisma, sql: db.sql, audit, metrics, logger, passwords, box, masterKey });
   auth.start();
-  const upstream = new UpstreamLogin({ prisma, box, audit, metrics, directory, baseUrl: config.baseUrl, now: auth.now });
+  const upstream = new UpstreamLogin({ prisma, box, audit, metrics, directory, keys, baseUrl: config.baseUrl, now: auth.now });
   const render = createRenderer();
   const oidc = new OidcService({ config, prisma, sql: db.sql, directory, keys, box, render, audit, logger, metrics, auth, cookieKeys: [deriveKey(masterKey, "oidc cookies v1").toString("base64url")] });
   oidc.start();

@@ -16,6 +16,7 @@ import { providerPages } from "./pages/providers.ts";
 import { rolePages } from "./pages/roles.ts";
 import { spPages } from "./pages/sps.ts";
 import { stsSessionPages } from "./pages/sts-sessions.ts";
+import { upstreamGroupPages } from "./pages/upstream-groups.ts";
 import { upstreamPages } from "./pages/upstreams.ts";
 import { userPages } from "./pages/users.ts";
 
@@ -27,7 +28,7 @@ export { deleteUser, resetPassword, setDisabled } from "./user-standing.ts";
 export function adminRouter(s: Services): Router {
   const pages = Router();
   pages.use(requireUser, requireAdminSession(s));
-  for (const make of [dashboardPage, userPages, groupPages, rolePages, mappingPages, spPages, clientPages, providerPages, upstreamPages, stsSessionPages, keyPages, auditPages, previewPages]) {
+  for (const make of [dashboardPage, userPages, groupPages, rolePages, mappingPages, spPages, clientPages, providerPages, upstreamPages, upstreamGroupPages, stsSessionPages, keyPages, auditPages, previewPages]) {
     pages.use(make(s));
   }
   const r = Router();

@@ -19,6 +19,7 @@ import { endEverywhere, type EndedEverywhere, type GrantRevoker } from "./sessio
 import { SessionStore, type NewSession } from "./session/session-store.ts";
 import { UserSessions } from "./session/user-sessions.ts";
 import type { SessionView } from "./locals.ts";
+import { StartLimiter } from "./upstream/start-limit.ts";
 
 const SWEEP_INTERVAL_MS = 10 * 60_000;
 
@@ -46,6 +47,8 @@ export class AuthService {
   readonly userSessions: UserSessions;
   readonly csrf: Csrf;
   readonly throttle: LoginThrottle;
+  /** sign-ins through upstream IdPs started per client address (in memory, per process) */
+  readonly upstreamStarts: StartLimiter;
   readonly mfa: MfaService;
   readonly login: LoginService;
   readonly authenticate: Authenticate;
@@ -62,6 +65,7 @@ export class AuthService {
     this.userSessions = new UserSessions(prisma, deriveKey(deps.masterKey, "session handles v1"), { idleSeconds: config.session.idleSeconds, now });
     this.csrf = new Csrf({ key: deriveKey(deps.masterKey, "csrf v1"), cookieName: this.cookies.csrf, secure: this.secure, origin: new URL(config.baseUrl).origin, audit });
     this.throttle = new LoginThrottle(prisma, deps.sql, config.lockout, now);
+    this.upstreamStarts = new StartLimiter(config.lockout.upstreamStartsPerMinute, () => now().getTime());
     this.mfa = new MfaService({ prisma, box: deps.box, audit, issuer: config.totpIssuer, now });
     this.login = new LoginService({ prisma, credentials: new Credentials(prisma, deps.sql, deps.passwords), throttle: this.throttle, limits: config.lockout, mfa: this.mfa, audit, metrics: deps.metrics });
     this.authenticate = localAuthenticator(this.login);

@@ -50,6 +50,12 @@ Usage:
   idp upstream list                   upstream IdPs (protocol, issuer or entity ID) with their number of linked users
   idp upstream enable|disable <slug>  show or hide it on the login page (disabled: no sign-in through it)
   idp upstream remove <slug>          remove it and its links (the local users stay)
+  idp upstream map-group <slug> --claim <claim> --value <value> --group <local group>
+                                      group mapper: users whose ID token claim (OIDC) or attribute (SAML)
+                                      holds <value> are in <local group>; the upstream then manages that
+                                      group's membership of its users at each sign-in
+  idp upstream unmap-group <slug> --claim <claim> --value <value> --group <local group>
+  idp upstream groups <slug>          the IdP's group mappers
   idp help
 
 The aws commands need no database: they talk to a running gateway over HTTP. Every other

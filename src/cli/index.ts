@@ -41,6 +41,12 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   },
   help: async () => ({ run: async (_a, io) => (io.out(HELP), EXIT.ok) }),
 };
+// Subcommands with a file of their own, found by "<command> <subcommand>" before "<command>".
+const upstreamGroups = async (): Promise<Command> => {
+  const m = await import("./upstream-groups.ts");
+  return { run: m.upstreamGroupsCommand, options: m.UPSTREAM_GROUPS_OPTIONS };
+};
+const SUBCOMMANDS: Record<string, () => Promise<Command>> = { "upstream map-group": upstreamGroups, "upstream unmap-group": upstreamGroups, "upstream groups": upstreamGroups };
 
 export async function runCli(argv: readonly string[], io: Io = stdio): Promise<number> {
   const [name, ...rest] = argv;
@@ -49,7 +55,8 @@ export async function runCli(argv: readonly string[], io: Io = stdio): Promise<n
       io.out(HELP);
       return name === undefined ? EXIT.usage : EXIT.ok;
     }
-    const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+    const sub = `${name} ${rest[0]}`;
+    const load = Object.hasOwn(SUBCOMMANDS, sub) ? SUBCOMMANDS[sub] : Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
     if (!load) throw new UsageError(`unknown command ${JSON.stringify(name)}`);
     const command = await load();
     return await command.run(parseArgs(rest, command.options, command.flags), io);

@@ -2,6 +2,7 @@
 // Pure: checks that need the database (uniqueness, cycles, references) happen in the write.
 import { Invalid } from "../errors.ts";
 import type {
+  AccountRecord,
   CreateGroupInput,
   CreateRoleInput,
   CreateUserInput,
@@ -137,6 +138,11 @@ export function mapping(i: MapGroupInput) {
     sessionDuration: v.mappingSessionDurationProblem(i.sessionDuration),
   });
   return { groupId: i.groupId, roleId: i.roleId, sessionDuration: i.sessionDuration ?? null };
+}
+
+export function accountAlias(i: AccountRecord) {
+  check("account name", { accountId: v.accountIdProblem(i.accountId), alias: v.accountAliasProblem(i.alias) });
+  return { accountId: i.accountId, alias: i.alias };
 }
 
 export function tagRule(i: TagRuleInput) {

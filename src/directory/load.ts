@@ -42,7 +42,7 @@ export function toUser(row: UserRow): DirectoryUser {
 
 /** Every table of the snapshot in one REPEATABLE READ transaction, so the parts agree with each other. */
 export async function loadSnapshot(prisma: PrismaClient): Promise<DirectorySnapshot> {
-  const [version, groups, roles, mappings, tagRules, sps, clients] = await prisma.$transaction(
+  const [version, groups, roles, mappings, tagRules, sps, clients, accounts] = await prisma.$transaction(
     [
       prisma.directoryVersion.findUnique({ where: { id: 1 } }),
       prisma.group.findMany(),
@@ -51,6 +51,7 @@ export async function loadSnapshot(prisma: PrismaClient): Promise<DirectorySnaps
       prisma.tagRule.findMany(),
       prisma.serviceProvider.findMany({ include: ACCESS }),
       prisma.oidcClient.findMany({ include: ACCESS }),
+      prisma.awsAccount.findMany(),
     ],
     { isolationLevel: "RepeatableRead" },
   );
@@ -62,6 +63,7 @@ export async function loadSnapshot(prisma: PrismaClient): Promise<DirectorySnaps
     tagRules: tagRules.sort((a, b) => compare(a.tagKey, b.tagKey)),
     serviceProviders: sps.map(toServiceProvider).sort((a, b) => compare(a.entityId, b.entityId)),
     oidcClients: clients.map(toOidcClient).sort((a, b) => compare(a.clientId, b.clientId)),
+    accounts: accounts.sort((a, b) => compare(a.accountId, b.accountId)),
   });
 }
 

@@ -14,7 +14,7 @@ import * as inputs from "./inputs.ts";
 import { loadSnapshot, toUser, USER_SELECT } from "./load.ts";
 import { appsFor, effectiveGroupsOf } from "./snapshot.ts";
 import type * as T from "./types.ts";
-import { isId, normalizeUsername, usernameProblem } from "./validation.ts";
+import { accountIdProblem, isId, normalizeUsername, usernameProblem } from "./validation.ts";
 import * as apps from "./writes/apps.ts";
 import { checkVersion, requireId, type AfterCreate, type AlsoInTx, type Outcome, type Tx } from "./writes/common.ts";
 import * as groups from "./writes/groups.ts";
@@ -216,6 +216,17 @@ export class DirectoryService {
   async deleteTagRule(id: string, actor: string): Promise<void> {
     requireId(id, "tag rule");
     return this.write("directory.tag_rule.delete", actor, (tx) => roles.deleteTagRule(tx, id));
+  }
+
+  /** Names an AWS account (its alias), or renames it. */
+  async setAccountAlias(input: T.AccountRecord, actor: string): Promise<T.AccountRecord> {
+    const i = inputs.accountAlias(input);
+    return this.write("directory.account.alias", actor, (tx) => roles.setAccountAlias(tx, i));
+  }
+
+  async removeAccountAlias(accountId: string, actor: string): Promise<void> {
+    if (accountIdProblem(accountId)) throw new NotFound(`Account ${String(accountId).slice(0, 20)} has no name.`);
+    return this.write("directory.account.unalias", actor, (tx) => roles.removeAccountAlias(tx, accountId));
   }
 
   // ---------------------------------------------------------------- apps

@@ -20,6 +20,7 @@ export function createSnapshot(input: SnapshotParts): DirectorySnapshot {
     mappingsByGroup,
     spByEntityId: new Map(parts.serviceProviders.map((s) => [s.entityId, s])),
     clientByClientId: new Map(parts.oidcClients.map((c) => [c.clientId, c])),
+    aliasByAccount: new Map(parts.accounts.map((a) => [a.accountId, a.alias])),
   });
 }
 

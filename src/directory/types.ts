@@ -46,6 +46,12 @@ export interface MappingRecord {
   readonly version: number;
 }
 
+/** A name for an AWS account ID (usually its IAM account alias), shown next to roles. */
+export interface AccountRecord {
+  readonly accountId: string;
+  readonly alias: string;
+}
+
 export interface TagRuleRecord {
   readonly id: string;
   readonly attribute: string;
@@ -98,6 +104,8 @@ export interface SnapshotParts {
   tagRules: readonly TagRuleRecord[];
   serviceProviders: readonly ServiceProviderRecord[];
   oidcClients: readonly OidcClientRecord[];
+  /** sorted by account ID */
+  accounts: readonly AccountRecord[];
 }
 
 /** Everything but users, loaded at once and indexed; what SAML, OIDC and STS read per request. */
@@ -109,6 +117,8 @@ export interface DirectorySnapshot extends Readonly<SnapshotParts> {
   readonly mappingsByGroup: ReadonlyMap<string, readonly MappingRecord[]>;
   readonly spByEntityId: ReadonlyMap<string, ServiceProviderRecord>;
   readonly clientByClientId: ReadonlyMap<string, OidcClientRecord>;
+  /** account ID → its name */
+  readonly aliasByAccount: ReadonlyMap<string, string>;
 }
 
 // ---------------------------------------------------------------- write inputs

@@ -174,6 +174,20 @@ export const mappingSessionDurationProblem = (v: unknown): Problem =>
 
 export const sessionDurationProblem = (v: unknown): Problem => durationProblem(v, SESSION_DURATION);
 
+// ---------------------------------------------------------------- AWS account names
+
+export function accountIdProblem(v: unknown): Problem {
+  return typeof v === "string" && /^\d{12}$/.test(v) ? undefined : "An AWS account ID is 12 digits.";
+}
+
+/** IAM's account alias rule (CreateAccountAlias): 3–63 of a-z, 0-9 and -, not at either end, no "--". */
+export function accountAliasProblem(v: unknown): Problem {
+  if (typeof v !== "string" || !/^[a-z0-9](?:[a-z0-9]|-(?!-)){1,61}[a-z0-9]$/.test(v)) {
+    return "Use 3–63 lower-case letters, digits and single hyphens, starting and ending with a letter or digit (AWS's account alias rule).";
+  }
+  return undefined;
+}
+
 // ---------------------------------------------------------------- session tags
 
 // tagKeyType / tagValueType (STS API model). Lengths count UTF-16 units like AWS's validators,

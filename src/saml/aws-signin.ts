@@ -47,7 +47,8 @@ export function awsSignInRoutes(d: SsoDeps & { federation: FederationExchange })
     const v = await verify(req, res);
     if (!v) return;
     if (v.roles.length === 1) return assume(d, req, res, v.samlResponse, v.roles[0]!, v.sessionName);
-    page(d, req, res, "aws-roles", { title: "Select a role", samlResponse: v.samlResponse, sessionName: v.sessionName, accounts: byAccount(v.roles) });
+    const { aliasByAccount } = await d.directory.snapshot();
+    page(d, req, res, "aws-roles", { title: "Select a role", samlResponse: v.samlResponse, sessionName: v.sessionName, accounts: byAccount(v.roles, aliasByAccount) });
   });
 
   r.post(`${LOCAL_AWS_ACS_PATH}/assume`, samlFormBody, requireCsrf, async (req, res) => {
@@ -89,12 +90,12 @@ async function assume(d: SsoDeps & { federation: FederationExchange }, req: Requ
   });
 }
 
-/** Roles grouped by account, as the AWS console's chooser shows them. */
-function byAccount(roles: AwsRolePair[]) {
-  const out = new Map<string, { account: string; roles: { value: string; name: string; provider: string }[] }>();
+/** Roles grouped by account, as the AWS console's chooser shows them, with the accounts' names. */
+function byAccount(roles: AwsRolePair[], aliasByAccount: ReadonlyMap<string, string>) {
+  const out = new Map<string, { account: string; alias?: string; roles: { value: string; name: string; provider: string }[] }>();
   for (const r of roles) {
     const account = r.roleArn.split(":")[4] ?? "";
-    const entry = out.get(account) ?? { account, roles: [] };
+    const entry = out.get(account) ?? { account, alias: aliasByAccount.get(account), roles: [] };
     entry.roles.push({ value: r.roleArn, name: r.roleArn.split(":role/")[1] ?? r.roleArn, provider: r.providerArn });
     out.set(account, entry);
   }

@@ -3,10 +3,14 @@
 //   octets "SAMLRequest=…&RelayState=…&SigAlg=…" exactly as sent;
 // - HTTP-POST: an urlencoded form, base64 XML (not deflated), the signature enveloped in the XML.
 // Size caps and DOCTYPE refusal happen here, before any XML parser sees the bytes.
+// Sending by HTTP-Redirect (signedRedirectUrl) is here too, next to its verifier: both must agree
+// on the octets. The signature is node:crypto's RSA-SHA256 over those octets; nothing else is
+// needed (no XML signature: Bindings §3.4.4.1 forbids one inside a Redirect-binding message).
 import express, { type Request, type RequestHandler } from "express";
-import { createVerify } from "node:crypto";
+import { createSign, createVerify, type KeyObject } from "node:crypto";
+import { deflateRawSync } from "node:zlib";
 import { SamlError } from "./errors.ts";
-import { toPem } from "./signing.ts";
+import { ALG, toPem } from "./signing.ts";
 import { MAX_BASE64_CHARS, decodeBase64, inflateLimited } from "./xml.ts";
 
 export type Binding = "redirect" | "post";
@@ -21,10 +25,7 @@ export interface IncomingMessage {
   redirectSignature?: { sigAlg: string; signature: Buffer; signedOctets: string };
 }
 
-export const REDIRECT_SIG_ALGS: Record<string, string> = {
-  "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256": "RSA-SHA256",
-  "http://www.w3.org/2001/04/xmldsig-more#rsa-sha512": "RSA-SHA512",
-};
+export const REDIRECT_SIG_ALGS: Record<string, string> = { [ALG.rsaSha256]: "RSA-SHA256", [ALG.rsaSha512]: "RSA-SHA512" };
 /** SAML Bindings §3.4.3 says 80 bytes; SPs send more in practice, so allow some, not unbounded. */
 export const MAX_RELAY_STATE = 1024;
 
@@ -123,4 +124,18 @@ export function verifyRedirectSignature(sig: NonNullable<IncomingMessage["redire
     }
   }
   throw new SamlError("Requester", "The request signature does not verify with the SP's registered certificate(s).", { reason: "bad_signature", sub: "RequestDenied" });
+}
+
+/**
+ * `location` with the message deflated and signed per the HTTP-Redirect binding (Bindings
+ * §3.4.4.1): the signature is over the octets "<param>=…&RelayState=…&SigAlg=…" exactly as they
+ * appear in the URL, so the query is built by hand (URL.searchParams could re-encode it).
+ */
+export function signedRedirectUrl(location: string, param: MessageParam, xml: string, privateKey: KeyObject, relayState?: string): string {
+  const enc = encodeURIComponent;
+  let q = `${param}=${enc(deflateRawSync(Buffer.from(xml, "utf8")).toString("base64"))}`;
+  if (relayState) q += `&RelayState=${enc(relayState)}`;
+  q += `&SigAlg=${enc(ALG.rsaSha256)}`;
+  const signature = createSign("RSA-SHA256").update(q).sign(privateKey).toString("base64");
+  return `${location}${location.includes("?") ? "&" : "?"}${q}&Signature=${enc(signature)}`;
 }

@@ -20,6 +20,7 @@ export * from "./aws-profile.ts";
 export { SamlError };
 export { importSpMetadata, parseSpMetadata, type ParsedSpMetadata } from "./sp-metadata.ts";
 export { buildIdpMetadata } from "./metadata.ts";
+export { awsLaunchRoles } from "./launch.ts";
 
 const SWEEP_MS = 10 * 60_000;
 

@@ -5,7 +5,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Request, Response } from "express";
 import type { AuditLog } from "../audit/index.ts";
-import { buildFederatedIdentity, type FederatedIdentity } from "../claims/index.ts";
+import { buildFederatedIdentity, sessionDurationFor, type FederatedIdentity } from "../claims/index.ts";
 import { effectiveGroupsOf, type DirectoryService, type ServiceProviderRecord } from "../directory/index.ts";
 import { DomainError } from "../errors.ts";
 import type { Render } from "../http/index.ts";
@@ -33,6 +33,11 @@ export interface IssueTarget {
   inResponseTo?: string;
   relayState?: string;
   initiated: "sp" | "idp";
+  /**
+   * IdP-initiated, AWS profile only: the one role to send (a launch link per role). AWS signs a
+   * user straight in when the assertion holds a single role, with that role's own session length.
+   */
+  roleArn?: string;
 }
 
 /** Per-session record of the SPs a session signed in to (for Single Logout). */
@@ -84,6 +89,18 @@ export async function issueResponse(d: IssueDeps, req: Request, res: Response, t
     await deny(403, { reason: "no_roles" });
     return renderErrorPage(d.render, req, res, 403, "No AWS roles", `Your groups are not mapped to any AWS role, so there is nothing to sign in to at ${t.sp.name}. Ask an administrator to map one of your groups to a role.`);
   }
+  if (t.roleArn !== undefined) {
+    if (t.sp.profile !== "aws") {
+      await deny(400, { reason: "role_not_aws", role: t.roleArn });
+      return renderErrorPage(d.render, req, res, 400, "Not an AWS application", `${t.sp.name} does not take an AWS role; open it without one.`);
+    }
+    const role = identity.roles.find((r) => r.roleArn === t.roleArn);
+    if (!role) {
+      await deny(403, { reason: "role_not_granted", role: t.roleArn });
+      return renderErrorPage(d.render, req, res, 403, "Role not available", `You cannot sign in to ${t.sp.name} as ${t.roleArn}: none of your groups is mapped to that role.`);
+    }
+    identity = { ...identity, roles: [role], sessionDuration: sessionDurationFor([role]) };
+  }
 
   const nameId = nameIdFor(t.sp, identity, user.username);
   if (!nameId) {
@@ -122,7 +139,7 @@ export async function issueResponse(d: IssueDeps, req: Request, res: Response, t
     const record: SamlParticipation = { nameId, nameIdFormat: t.sp.nameIdFormat, sessionIndex };
     await d.sessions.updateData(session.id, { [`${PARTICIPATION_PREFIX}${t.sp.entityId}`]: record });
   }
-  await audit("success", { responseId: built.responseId, assertionId: built.assertionId, roles: identity.roles.length, encrypted: t.sp.encryptAssertions });
+  await audit("success", { responseId: built.responseId, assertionId: built.assertionId, roles: identity.roles.length, role: t.roleArn, encrypted: t.sp.encryptAssertions });
   countIssued(d.metrics, t.sp);
   renderPostForm(d.render, res, { action: t.acsUrl, param: "SAMLResponse", message: built.xml, relayState: t.relayState });
 }

@@ -17,19 +17,27 @@ export function idpEndpoints(baseUrl: string) {
   return { sso: `${baseUrl}/saml/sso`, slo: `${baseUrl}/saml/slo`, metadata: `${baseUrl}/saml/metadata` };
 }
 
+/**
+ * One KeyDescriptor use="signing" per published key (needs xmlns:md and xmlns:ds in scope). Both
+ * our IdP metadata and our upstream SP metadata carry these, so a peer that imported either keeps
+ * verifying across a rotation: the next key is trusted before it signs.
+ */
+export function signingKeyDescriptors(keys: readonly Pick<PublicKeyInfo, "kid" | "certificateBase64">[]): string {
+  return keys
+    .map((k) => `<md:KeyDescriptor use="signing"><ds:KeyInfo><ds:KeyName>${esc(k.kid)}</ds:KeyName><ds:X509Data><ds:X509Certificate>${k.certificateBase64}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>`)
+    .join("");
+}
+
 export function buildIdpMetadata(baseUrl: string, keys: readonly PublicKeyInfo[], opts: { signer?: Signer; validUntil?: Date } = {}): string {
   const ep = idpEndpoints(baseUrl);
   const id = newId();
-  const keyDescriptors = keys
-    .map((k) => `<md:KeyDescriptor use="signing"><ds:KeyInfo><ds:KeyName>${esc(k.kid)}</ds:KeyName><ds:X509Data><ds:X509Certificate>${k.certificateBase64}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>`)
-    .join("");
   const endpoints = (kind: "SingleLogoutService" | "SingleSignOnService", url: string) =>
     `<md:${kind} Binding="${BINDINGS.redirect}" Location="${esc(url)}"/><md:${kind} Binding="${BINDINGS.post}" Location="${esc(url)}"/>`;
   const validUntil = opts.validUntil ? ` validUntil="${opts.validUntil.toISOString()}"` : "";
   const xml =
     `<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" ID="${id}" entityID="${esc(baseUrl)}"${validUntil}>` +
     `<md:IDPSSODescriptor WantAuthnRequestsSigned="false" protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">` +
-    keyDescriptors +
+    signingKeyDescriptors(keys) +
     endpoints("SingleLogoutService", ep.slo) +
     NAMEID_FORMATS.map((f) => `<md:NameIDFormat>${f}</md:NameIDFormat>`).join("") +
     endpoints("SingleSignOnService", ep.sso) +

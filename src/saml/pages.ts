@@ -27,3 +27,16 @@ export function renderErrorPage(render: Render, req: Request, res: Response, sta
   const html = render("error", { title, detail, status, requestId: res.locals.requestId, user: res.locals.user ?? null, csrfToken: res.locals.csrf ? csrfToken(req, res) : "" });
   res.status(status).type("html").send(html);
 }
+
+/**
+ * Asks before an IdP-initiated sign-in that another site started (Sec-Fetch-Site: cross-site or
+ * same-site): without it, any page could make a signed-in browser post a fresh assertion to an
+ * SP of that page's choosing, with its RelayState. The Continue link is same-origin, so following
+ * it proceeds; this page cannot be framed (frame-ancestors 'none'), so only the person can.
+ */
+export function renderLaunchConfirmation(render: Render, req: Request, res: Response, input: { spName: string; role?: string; continueUrl: string }): void {
+  res.setHeader("Cache-Control", "no-store");
+  const user = res.locals.user!;
+  const html = render("saml-launch", { title: `Sign in to ${input.spName}?`, ...input, username: user.username, user, csrfToken: res.locals.csrf ? csrfToken(req, res) : "" });
+  res.status(200).type("html").send(html);
+}

@@ -4,12 +4,10 @@
 //   LogoutRequest each, loaded in hidden frames on the page), and POST a LogoutResponse back.
 // - IdP-initiated: POST /saml/logout (CSRF) from the user's own pages does the same without the
 //   LogoutResponse. A LogoutResponse arriving at /saml/slo (from a notified SP) is acknowledged.
-import { createSign } from "node:crypto";
-import { deflateRawSync } from "node:zlib";
 import { Router, type Request, type Response } from "express";
 import { formBody, requireCsrf } from "../auth/index.ts";
 import type { ServiceProviderRecord } from "../directory/index.ts";
-import { verifyRedirectSignature, readMessage, samlFormBody } from "./bindings.ts";
+import { verifyRedirectSignature, readMessage, samlFormBody, signedRedirectUrl } from "./bindings.ts";
 import { SamlError, STATUS } from "./errors.ts";
 import { participationsOf, type SamlParticipation } from "./issue.ts";
 import { renderErrorPage } from "./pages.ts";
@@ -114,19 +112,9 @@ async function endSession(d: SsoDeps, res: Response, except?: string): Promise<N
       `<samlp:LogoutRequest xmlns:samlp="${NS.samlp}" xmlns:saml="${NS.saml}" ID="${newId()}" Version="2.0" IssueInstant="${samlTime(new Date())}" Destination="${esc(sp.sloUrl)}">` +
       `<saml:Issuer>${esc(d.baseUrl)}</saml:Issuer><saml:NameID Format="${esc(p.nameIdFormat)}">${esc(p.nameId)}</saml:NameID>` +
       `<samlp:SessionIndex>${esc(p.sessionIndex)}</samlp:SessionIndex></samlp:LogoutRequest>`;
-    out.push({ sp, url: signedRedirect(d, sp.sloUrl, "SAMLRequest", xml) });
+    out.push({ sp, url: signedRedirectUrl(sp.sloUrl, "SAMLRequest", xml, d.keys.activeKey().privateKey) });
   }
   return out;
-}
-
-/** HTTP-Redirect binding with the signature over the query octets (SAML Bindings §3.4.4.1). */
-export function signedRedirect(d: SsoDeps, location: string, param: "SAMLRequest" | "SAMLResponse", xml: string, relayState?: string): string {
-  const enc = encodeURIComponent;
-  let q = `${param}=${enc(deflateRawSync(Buffer.from(xml, "utf8")).toString("base64"))}`;
-  if (relayState) q += `&RelayState=${enc(relayState)}`;
-  q += `&SigAlg=${enc("http://www.w3.org/2001/04/xmldsig-more#rsa-sha256")}`;
-  const signature = createSign("RSA-SHA256").update(q).sign(d.keys.activeKey().privateKey).toString("base64");
-  return `${location}${location.includes("?") ? "&" : "?"}${q}&Signature=${enc(signature)}`;
 }
 
 function logoutPage(d: SsoDeps, req: Request, res: Response, notify: Notify[], reply?: { sp: ServiceProviderRecord; inResponseTo: string; relayState?: string; status: keyof typeof STATUS }): void {

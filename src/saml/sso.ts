@@ -1,5 +1,5 @@
 // SP-initiated SSO (/saml/sso, Redirect and POST), its resumption after login (/saml/resume), and
-// IdP-initiated SSO (/saml/idp-init?sp=<entityID>). One web session serves SAML and OIDC: an
+// IdP-initiated SSO (/saml/idp-init?sp=<entityID>[&role=<role ARN>]). One web session serves SAML and OIDC: an
 // anonymous visitor goes to /login with a return_to that resumes the request.
 import { Router, type Request, type Response } from "express";
 import type { AuditLog } from "../audit/index.ts";
@@ -10,7 +10,7 @@ import { SamlError } from "./errors.ts";
 import { countRefused } from "./assertion-metrics.ts";
 import type { ServiceProviderRecord } from "../directory/index.ts";
 import { issueResponse, sendStatus, type IssueDeps } from "./issue.ts";
-import { renderErrorPage } from "./pages.ts";
+import { renderErrorPage, renderLaunchConfirmation } from "./pages.ts";
 import { openPending, sealPending, type PendingRequest } from "./pending.ts";
 import type { ReplayCache } from "./replay.ts";
 
@@ -81,11 +81,25 @@ export function ssoRoutes(d: SsoDeps): Router {
     if (!sp) {
       return refuse(d, req, res, new AuthnRequestError(new SamlError("Requester", "There is no such application registered here.", { reason: "unknown_sp", httpStatus: 404 }), {}));
     }
+    const roleArn = req.query.role;
+    if (roleArn !== undefined && (typeof roleArn !== "string" || roleArn.length > 2048)) {
+      return refuse(d, req, res, new AuthnRequestError(new SamlError("Requester", "The role must be one role ARN.", { reason: "bad_role", httpStatus: 400 }), {}));
+    }
     if (!res.locals.user) return res.redirect(303, `/login?return_to=${encodeURIComponent(req.originalUrl)}`);
-    return issueResponse(d, req, res, { sp, acsUrl: sp.acsUrls[0]!, relayState, initiated: "idp" });
+    if (startedElsewhere(req)) return renderLaunchConfirmation(d.render, req, res, { spName: sp.name, role: roleArn, continueUrl: req.originalUrl });
+    return issueResponse(d, req, res, { sp, acsUrl: sp.acsUrls[0]!, relayState, initiated: "idp", roleArn });
   });
 
   return r;
+}
+
+/**
+ * A navigation another site started (Fetch Metadata). Typed or bookmarked URLs ("none"), our own
+ * links ("same-origin") and clients that send no such header (CLIs, older browsers) go ahead.
+ */
+function startedElsewhere(req: Request): boolean {
+  const site = req.get("sec-fetch-site");
+  return site === "cross-site" || site === "same-site";
 }
 
 async function noPassive(d: SsoDeps, res: Response, p: PendingRequest, sp: ServiceProviderRecord, acsUrl: string): Promise<void> {

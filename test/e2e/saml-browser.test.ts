@@ -1,10 +1,12 @@
 // A real browser (headless Chromium) through the whole AWS flow, keyboard only: IdP-initiated SSO →
 // login → the auto-submitting POST page (CSP allows exactly the ACS origin and our own script) →
-// the local AWS sign-in's role chooser → credentials. The STS is an in-test FederationExchange.
+// the local AWS sign-in's role chooser → credentials. Then the one-role launch links: from the start
+// page they go straight through; started by another site, the gateway asks first. The STS is an
+// in-test FederationExchange.
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
-import type { Server } from "node:http";
+import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer, type AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -93,5 +95,35 @@ describe("SAML in a real browser (Chromium)", () => {
     assert.match(text, /aws_session_token = tok/);
     assert.deepEqual(calls, ["arn:aws:iam::111122223333:role/ReadOnly"]);
     assert.deepEqual(violations, []);
+  });
+
+  test("one-role launch links: straight through from the start page; from another site, only after Continue", async (tc) => {
+    if (!available) return tc.skip("chromium is not installed (apt-get install -y chromium)");
+    const page = await browser.newPage(); // the same browser profile: alice is still signed in
+    calls.length = 0;
+    await page.goto(`${base}/`);
+    await page.getByRole("list", { name: /as$/ }).getByRole("link", { name: "ReadOnly" }).click();
+    await page.waitForURL(`${base}/aws/saml`); // one role: the local AWS sign-in assumes it at once
+    assert.match(await page.locator("main").innerText(), /export AWS_ACCESS_KEY_ID=ASIABROWSERTEST0001/);
+    assert.deepEqual(calls, ["arn:aws:iam::111122223333:role/ReadOnly"]);
+
+    // another site (localhost is a different site from 127.0.0.1) links to a launch URL
+    const launch = `${base}/saml/idp-init?sp=${encodeURIComponent("urn:amazon:webservices")}&role=${encodeURIComponent("arn:aws:iam::111122223333:role/Engineer")}`;
+    const elsewhere = createHttpServer((_req, res) => res.writeHead(200, { "content-type": "text/html" }).end(`<a href="${launch.replace(/&/g, "&amp;")}">open</a>`));
+    await new Promise<void>((r) => elsewhere.listen(0, "127.0.0.1", r));
+    try {
+      calls.length = 0;
+      await page.goto(`http://localhost:${(elsewhere.address() as AddressInfo).port}/`);
+      await page.getByRole("link", { name: "open" }).click();
+      await page.getByRole("heading", { name: /^Sign in to .+\?$/ }).waitFor();
+      assert.match(await page.locator("main").innerText(), /as arn:aws:iam::111122223333:role\/Engineer/);
+      assert.deepEqual(calls, [], "nothing was posted to the SP yet");
+      await page.getByRole("link", { name: /^Continue to / }).click();
+      await page.waitForURL(`${base}/aws/saml`);
+      assert.deepEqual(calls, ["arn:aws:iam::111122223333:role/Engineer"]);
+    } finally {
+      await new Promise((r) => elsewhere.close(r));
+      await page.close();
+    }
   });
 });

@@ -1,4 +1,4 @@
-// /api/admin roles, group → role mappings and attribute → tag rules.
+// /api/admin roles, group → role mappings, attribute → tag rules and AWS account names.
 import { Router } from "express";
 import { NotFound } from "../../errors.ts";
 import type { Services } from "../../services.ts";
@@ -61,6 +61,17 @@ export function rolesApi(s: Services): Router {
   });
   r.delete("/tag-rules/:id", async (req, res) => {
     await d.deleteTagRule(param(req, "id"), actorOf(res));
+    res.status(204).end();
+  });
+
+  r.get("/aws-accounts", async (_req, res) => {
+    res.json({ accounts: (await d.snapshot()).accounts });
+  });
+  r.put("/aws-accounts/:accountId", async (req, res) => {
+    res.json(await d.setAccountAlias({ accountId: param(req, "accountId"), alias: body(req).alias }, actorOf(res)));
+  });
+  r.delete("/aws-accounts/:accountId", async (req, res) => {
+    await d.removeAccountAlias(param(req, "accountId"), actorOf(res));
     res.status(204).end();
   });
   return r;

@@ -1,4 +1,5 @@
-// /admin/roles: AWS roles with their SAML provider, maximum session duration and trust policy.
+// /admin/roles: AWS roles with their SAML provider, maximum session duration and trust policy, and
+// the names of the AWS accounts they are in (shown next to roles on the start page and chooser).
 // The trust policy is checked twice: its outline by the directory, and fully by the STS policy
 // parser (the same one AssumeRole* uses), so a policy saved here is one the STS can evaluate.
 // Stored policies are shown pretty-printed.
@@ -57,7 +58,9 @@ export function rolePages(s: Services): Router {
   const listPage = async (req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) => {
     const snap = await s.directory.snapshot();
     const mapped = (id: string) => snap.mappings.filter((m) => m.roleId === id).map((m) => snap.groupById.get(m.groupId)?.name).filter(Boolean);
-    adminPage(s.render, req, res, "roles", { title: "Roles", roles: snap.roles.map((x) => ({ ...x, groups: mapped(x.id) })), form: formOf(), notice: noticeOf(req), ...extra }, status);
+    const accountIds = [...new Set([...snap.roles.map((x) => x.arn.split(":")[4] ?? ""), ...snap.aliasByAccount.keys()])].sort();
+    const accounts = accountIds.map((accountId) => ({ accountId, alias: snap.aliasByAccount.get(accountId) }));
+    adminPage(s.render, req, res, "roles", { title: "Roles", roles: snap.roles.map((x) => ({ ...x, groups: mapped(x.id) })), form: formOf(), accounts, accountForm: {}, notice: noticeOf(req), ...extra }, status);
   };
   const rolePage = async (req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) => {
     const role = (await s.directory.snapshot()).roleById.get(String(req.params.id));
@@ -72,6 +75,19 @@ export function rolePages(s: Services): Router {
       const role = await s.directory.createRole(roleInput(form), actorOf(res));
       done(res, `/admin/roles/${role.id}`, "created");
     }, (status, e) => listPage(req, res, { form, ...e }, status));
+  });
+  r.post("/accounts", ...write, async (req, res) => {
+    const accountForm = { accountId: text(req, "accountId").trim(), alias: text(req, "alias").trim() };
+    await formAction(res, async () => {
+      await s.directory.setAccountAlias(accountForm, actorOf(res));
+      done(res, "/admin/roles#accounts", "saved");
+    }, (status, e) => listPage(req, res, { accountForm, ...e }, status));
+  });
+  r.post("/accounts/:accountId/delete", ...write, async (req, res) => {
+    await formAction(res, async () => {
+      await s.directory.removeAccountAlias(String(req.params.accountId), actorOf(res));
+      done(res, "/admin/roles#accounts", "deleted");
+    }, (status, e) => listPage(req, res, e, status));
   });
   r.get("/roles/:id", (req, res) => rolePage(req, res));
   r.post("/roles/:id", ...write, async (req, res) => {

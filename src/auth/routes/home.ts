@@ -1,5 +1,5 @@
 // GET /: the signed-in user's start page, listing the apps they may reach (SAML SPs launch through
-// IdP-initiated SSO; OIDC clients through their initiate_login_uri or client_uri when they have
+// IdP-initiated SSO, an AWS one also once per role the user may take; OIDC clients through their initiate_login_uri or client_uri when they have
 // one — native and CLI apps start from the app itself). Anonymous visitors go to /login.
 import { Router } from "express";
 import type { Render } from "../../http/index.ts";
@@ -18,25 +18,33 @@ export interface ConsentsSource {
   list(userId: string): Promise<readonly { grantId: string; clientName: string; scopes: readonly string[] }[]>;
 }
 
+/** The AWS roles the user may take at an AWS-profile SP, with their accounts' names (saml/launch.ts). */
+export type AwsRolesSource = (userId: string, spEntityId: string) => Promise<readonly { roleArn: string; accountAlias?: string }[]>;
+
 export interface AppLink {
   name: string;
   kind: string;
   href?: string;
   hint?: string;
+  /** AWS: one direct sign-in link per role */
+  roles?: { name: string; account: string; href: string }[];
 }
 
-export function homeRoutes(directory: AppsSource, render: Render, consents?: ConsentsSource): Router {
+export function homeRoutes(directory: AppsSource, render: Render, consents?: ConsentsSource, awsRoles?: AwsRolesSource): Router {
   const r = Router();
   r.get("/", async (req, res) => {
     const user = res.locals.user;
     if (!user) return res.redirect(303, res.locals.session?.pendingMfa ? "/login/mfa" : "/login");
     const apps = await directory.appsForUser(user.id);
     const links: AppLink[] = [
-      ...apps.serviceProviders.map((sp) => ({
-        name: sp.name,
-        kind: sp.profile === "aws" ? "AWS (SAML)" : "SAML",
-        href: `/saml/idp-init?sp=${encodeURIComponent(sp.entityId)}`,
-      })),
+      ...(await Promise.all(
+        apps.serviceProviders.map(async (sp) => {
+          const href = `/saml/idp-init?sp=${encodeURIComponent(sp.entityId)}`;
+          if (sp.profile !== "aws") return { name: sp.name, kind: "SAML", href };
+          const roles = awsRoles ? await awsRoles(user.id, sp.entityId) : [];
+          return { name: sp.name, kind: "AWS (SAML)", href, roles: roles.map((r) => ({ ...roleLabel(r.roleArn, r.accountAlias), href: `${href}&role=${encodeURIComponent(r.roleArn)}` })) };
+        }),
+      )),
       ...apps.oidcClients.map((c) => {
         const href = webUrl(c.metadata.initiate_login_uri) ?? webUrl(c.metadata.client_uri);
         return { name: c.name, kind: "OpenID Connect", href, hint: href ? undefined : "Sign in from the app itself." };
@@ -57,4 +65,10 @@ function webUrl(v: unknown): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** "arn:aws:iam::111122223333:role/path/Engineer" → Engineer in "prod (111122223333)", or in "111122223333" without a name */
+function roleLabel(arn: string, alias?: string): { name: string; account: string } {
+  const [, account = "", resource = arn] = /^arn:[^:]+:iam::(\d{12}):role\/(.+)$/.exec(arn) ?? [];
+  return { name: resource.slice(resource.lastIndexOf("/") + 1), account: alias ? `${alias} (${account})` : account };
 }

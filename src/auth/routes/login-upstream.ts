@@ -8,14 +8,16 @@
 // follow, SameSite=None (Secure) when the gateway runs on https. Failures are DomainErrors, shown
 // as the error page.
 import express, { Router, type Response } from "express";
-import { NotFound } from "../../errors.ts";
+import type { AuditLog } from "../../audit/index.ts";
+import { NotFound, RateLimited } from "../../errors.ts";
 import type { AuthService } from "../auth-service.ts";
+import { ipKey } from "../login/ip-key.ts";
 import { safeReturnTo } from "../login/return-to.ts";
 import { readCookie } from "../session/cookies.ts";
 import { STATE_TTL_SECONDS } from "../upstream/login-states.ts";
 import type { UpstreamLogin } from "../upstream/upstream-login.ts";
 
-export function loginUpstreamRoutes(auth: AuthService, upstream: UpstreamLogin): Router {
+export function loginUpstreamRoutes(auth: AuthService, upstream: UpstreamLogin, audit: AuditLog): Router {
   const r = Router();
   const cookie = auth.secure ? "__Host-idp_upstream" : "idp_upstream";
   const attributes = { httpOnly: true, sameSite: "lax", secure: auth.secure, path: "/" } as const;
@@ -26,6 +28,12 @@ export function loginUpstreamRoutes(auth: AuthService, upstream: UpstreamLogin):
   const acsBody = express.urlencoded({ extended: false, limit: "200kb", parameterLimit: 10 });
 
   r.get("/login/upstream/:slug", async (req, res) => {
+    const address = ipKey(req.ip);
+    const { retryAfter, firstRefusal } = auth.upstreamStarts.take(address);
+    if (retryAfter > 0) {
+      if (firstRefusal) await audit.record({ action: "upstream.rate_limit", outcome: "denied", target: address, details: { perMinute: auth.upstreamStarts.perMinute } });
+      throw new RateLimited(`Too many sign-ins were started from your network. Try again in ${retryAfter} seconds.`, retryAfter);
+    }
     const returnTo = safeReturnTo(req.query.return_to);
     const { url, state, crossSitePost } = await upstream.begin(String(req.params.slug), returnTo, req.query.prompt === "login");
     noStore(res);

@@ -1,14 +1,18 @@
 // This gateway as a SAML 2.0 service provider of an upstream SAML IdP: the AuthnRequest it sends
-// (HTTP-Redirect binding, unsigned: nothing in it needs protecting, the response is what is
-// checked), its SP metadata, and the check of the response posted back to the ACS.
+// (HTTP-Redirect binding, always signed with the gateway's active signing key, because many IdPs
+// refuse unsigned requests: Keycloak by default, Shibboleth and ADFS when set to), its SP metadata
+// (the published signing certificates, as in our IdP metadata, so a rotation does not break an
+// IdP that imported it), and the check of the response posted back to the ACS.
 // The response check is the STS's hardened verifier (saml/strict: DOCTYPE refused, one assertion,
 // signature-wrapping defences, allowed algorithms only, keys from the configured certificates
 // only, data read from the signed octets), plus what an SP-initiated sign-in adds: the
 // SubjectConfirmation answers *this* request (InResponseTo), Recipient/Destination are our ACS
 // URL, Audience is our SP entity ID. A non-Success status is reported apart (UpstreamStatus):
 // it carries no assertion, and it can only ever refuse a sign-in.
-import { randomBytes } from "node:crypto";
-import { deflateRawSync } from "node:zlib";
+import { randomBytes, type KeyObject } from "node:crypto";
+import type { PublicKeyInfo } from "../../keys/index.ts";
+import { signedRedirectUrl } from "../../saml/bindings.ts";
+import { signingKeyDescriptors } from "../../saml/metadata.ts";
 import { AUTHN_CONTEXT } from "../../saml/response.ts";
 import { NS, child, decodeSamlResponse, errorStatus, parseXml, readAssertion, time, verifySamlSignature, type SamlFacts } from "../../saml/strict/index.ts";
 import { esc } from "../../saml/xml.ts";
@@ -26,24 +30,26 @@ export interface SpEndpoints {
 
 export const newRequestId = () => `_${randomBytes(20).toString("hex")}`;
 
-/** The IdP's SSO URL with SAMLRequest (deflated, base64) and RelayState, per the Redirect binding. */
-export function authnRequestUrl(idp: SamlUpstream, sp: SpEndpoints, o: { id: string; now: Date; relayState: string; forceAuthn: boolean }): string {
+/** The IdP's SSO URL with SAMLRequest (deflated, base64), RelayState, SigAlg and Signature, per the Redirect binding. */
+export function authnRequestUrl(idp: Pick<SamlUpstream, "ssoUrl">, sp: SpEndpoints, o: { id: string; now: Date; relayState: string; forceAuthn: boolean; privateKey: KeyObject }): string {
   const xml =
     `<samlp:AuthnRequest xmlns:samlp="${NS.samlp}" xmlns:saml="${NS.saml}" ID="${o.id}" Version="2.0" IssueInstant="${o.now.toISOString()}"` +
     ` Destination="${esc(idp.ssoUrl)}" AssertionConsumerServiceURL="${esc(sp.acsUrl)}" ProtocolBinding="${HTTP_POST}"${o.forceAuthn ? ` ForceAuthn="true"` : ""}>` +
     `<saml:Issuer>${esc(sp.entityId)}</saml:Issuer><samlp:NameIDPolicy AllowCreate="true"/></samlp:AuthnRequest>`;
-  const url = new URL(idp.ssoUrl);
-  url.searchParams.set("SAMLRequest", deflateRawSync(Buffer.from(xml, "utf8")).toString("base64"));
-  url.searchParams.set("RelayState", o.relayState);
-  return url.href;
+  return signedRedirectUrl(idp.ssoUrl, "SAMLRequest", xml, o.privateKey, o.relayState);
 }
 
-/** SP metadata to register at the upstream IdP: one HTTP-POST ACS, signed assertions wanted. */
-export function spMetadata(sp: SpEndpoints): string {
+/**
+ * SP metadata to register at the upstream IdP: signed AuthnRequests, verifiable with any of the
+ * published keys (KeyService.publishedKeys(): the active one first, then the next, then recently
+ * retired ones); one HTTP-POST ACS; signed assertions wanted.
+ */
+export function spMetadata(sp: SpEndpoints, keys: readonly Pick<PublicKeyInfo, "kid" | "certificateBase64">[]): string {
   return (
     `<?xml version="1.0" encoding="UTF-8"?>\n` +
-    `<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="${esc(sp.entityId)}">` +
-    `<md:SPSSODescriptor AuthnRequestsSigned="false" WantAssertionsSigned="true" protocolSupportEnumeration="${NS.samlp}">` +
+    `<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="${NS.ds}" entityID="${esc(sp.entityId)}">` +
+    `<md:SPSSODescriptor AuthnRequestsSigned="true" WantAssertionsSigned="true" protocolSupportEnumeration="${NS.samlp}">` +
+    signingKeyDescriptors(keys) +
     `<md:AssertionConsumerService Binding="${HTTP_POST}" Location="${esc(sp.acsUrl)}" index="0" isDefault="true"/>` +
     `</md:SPSSODescriptor></md:EntityDescriptor>\n`
   );

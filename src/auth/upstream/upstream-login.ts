@@ -1,9 +1,9 @@
 // Sign-in through an upstream IdP.
 // OpenID Connect: authorization code flow with PKCE (S256), state and nonce. openid-client does
 // the protocol checks (state, the token exchange, the ID token's signature, iss, aud, nonce, exp).
-// SAML 2.0: an AuthnRequest by HTTP-Redirect with the state as RelayState, the response posted to
-// the ACS and checked by saml-sp.ts (InResponseTo = this state's request), its assertion ID used
-// once (the shared SAML replay cache). For both, this module decides who signs in (the same
+// SAML 2.0: an AuthnRequest by HTTP-Redirect, signed with the active signing key, with the state
+// as RelayState, the response posted to the ACS and checked by saml-sp.ts (InResponseTo = this
+// state's request), its assertion ID used once (the shared SAML replay cache). For both, this module decides who signs in (the same
 // account rules, accounts.ts) and audits the outcome.
 // openid-client's passport strategy is not used: it keeps its state in an express-session
 // `req.session`, which this app does not have (sessions are ours and regenerated at login).
@@ -15,10 +15,13 @@ import type { DirectoryService, DirectoryUser } from "../../directory/index.ts";
 import { Denied, DomainError, Invalid, NotFound, Unavailable } from "../../errors.ts";
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 import type { Metrics } from "../../http/index.ts";
+import type { KeyService } from "../../keys/index.ts";
 import { ReplayCache } from "../../saml/replay.ts";
 import { CLOCK_SKEW_MS, SamlRejected } from "../../saml/strict/index.ts";
 import type { SecretBox } from "../mfa/totp-secrets.ts";
 import { UpstreamAccounts } from "./accounts.ts";
+import { UpstreamGroupMappings } from "./group-mappings.ts";
+import { syncGroups } from "./group-sync.ts";
 import { LoginStates, sameState, type PendingLogin } from "./login-states.ts";
 import { authnRequestUrl, newRequestId, spMetadata, UpstreamStatus, verifyUpstreamResponse, type SpEndpoints } from "./saml-sp.ts";
 import { isUnreachable, UpstreamClients } from "./upstream-clients.ts";
@@ -30,6 +33,8 @@ export interface UpstreamLoginDeps {
   audit: AuditLog;
   metrics: Metrics;
   directory: DirectoryService;
+  /** signs our SAML AuthnRequests (the active key) and lists the certificates our SP metadata publishes */
+  keys: Pick<KeyService, "activeKey" | "publishedKeys">;
   baseUrl: string;
   now: () => Date;
 }
@@ -53,12 +58,14 @@ const TRANSIENT = "urn:oasis:names:tc:SAML:2.0:nameid-format:transient";
 export class UpstreamLogin {
   readonly idps: UpstreamIdps;
   readonly clients = new UpstreamClients();
+  readonly groupMappings: UpstreamGroupMappings;
   private readonly states: LoginStates;
   private readonly accounts: UpstreamAccounts;
   private readonly replay: ReplayCache;
 
   constructor(private readonly deps: UpstreamLoginDeps) {
     this.idps = new UpstreamIdps(deps);
+    this.groupMappings = new UpstreamGroupMappings(deps);
     this.states = new LoginStates(deps.prisma, deps.now);
     this.accounts = new UpstreamAccounts(deps);
     this.replay = new ReplayCache(deps.prisma);
@@ -78,7 +85,7 @@ export class UpstreamLogin {
   /** SAML: the SP metadata to register at the upstream IdP, or undefined when no enabled SAML IdP has this slug. */
   async samlMetadata(slug: string): Promise<string | undefined> {
     const idp = await this.idps.enabled(slug);
-    return idp?.protocol === "saml" ? spMetadata(this.samlEndpoints(slug)) : undefined;
+    return idp?.protocol === "saml" ? spMetadata(this.samlEndpoints(slug), this.deps.keys.publishedKeys()) : undefined;
   }
 
   /**
@@ -91,7 +98,7 @@ export class UpstreamLogin {
     if (idp.protocol === "saml") {
       const id = newRequestId();
       const state = await this.states.begin({ upstreamId: idp.id, requestId: id, returnTo: returnTo ?? null });
-      return { url: authnRequestUrl(idp, this.samlEndpoints(slug), { id, now: this.deps.now(), relayState: state, forceAuthn: forceLogin }), state, crossSitePost: true };
+      return { url: authnRequestUrl(idp, this.samlEndpoints(slug), { id, now: this.deps.now(), relayState: state, forceAuthn: forceLogin, privateKey: this.deps.keys.activeKey().privateKey }), state, crossSitePost: true };
     }
     const config = await this.configuration(idp);
     const codeVerifier = oidc.randomPKCECodeVerifier();
@@ -137,7 +144,7 @@ export class UpstreamLogin {
     const upstreamAmr = Array.isArray(claims.amr) ? claims.amr.filter((a): a is string => typeof a === "string") : [];
     const now = this.deps.now();
     const authTime = typeof claims.auth_time === "number" && claims.auth_time * 1000 <= now.getTime() ? new Date(claims.auth_time * 1000) : now;
-    return this.signIn(idp, claims, { mfa: upstreamAmr.some((a) => MFA_AMR.has(a)), authTime, details: { upstreamAmr } }, pending, startSession);
+    return this.signIn(idp, claims, claims, { mfa: upstreamAmr.some((a) => MFA_AMR.has(a)), authTime, details: { upstreamAmr } }, pending, startSession);
   }
 
   /** Completes a SAML sign-in from the form posted to the ACS (SAMLResponse, RelayState) and the state cookie. */
@@ -165,7 +172,7 @@ export class UpstreamLogin {
       throw await fail("response_replayed", new Denied(`This answer from ${idp.displayName} was already used. Start again from the sign-in page.`));
     }
     const authTime = verified.authnInstant && verified.authnInstant.getTime() <= now.getTime() ? verified.authnInstant : now;
-    return this.signIn(idp, verified.claims, { mfa: verified.mfa, authTime, details: { nameIdFormat: facts.subjectFormat } }, pending, startSession);
+    return this.signIn(idp, verified.claims, allValues(facts.attributes), { mfa: verified.mfa, authTime, details: { nameIdFormat: facts.subjectFormat } }, pending, startSession);
   }
 
   /** The sign-in in flight for this state: it must match the browser's cookie, exist, and belong to this IdP. */
@@ -178,10 +185,15 @@ export class UpstreamLogin {
     return pending;
   }
 
-  /** Links or creates the local user for a verified upstream identity and starts their session (both protocols). */
+  /**
+   * Links or creates the local user for a verified upstream identity, applies the IdP's group
+   * mappers to `groupClaims` (OIDC: the ID token's claims; SAML: every value of each attribute) and
+   * starts their session (both protocols).
+   */
   private async signIn(
     idp: UpstreamIdp,
     claims: Record<string, unknown>,
+    groupClaims: Record<string, unknown>,
     how: { mfa: boolean; authTime: Date; details: Record<string, unknown> },
     pending: PendingLogin,
     startSession: StartSession,
@@ -194,8 +206,16 @@ export class UpstreamLogin {
       if (err instanceof DomainError) throw await fail("no_local_user", err);
       throw err;
     }
-    const { user, created, epoch } = resolved;
-    if (user.disabled) throw await fail("disabled", new Denied("This account is disabled. Ask an administrator."));
+    const { created, epoch } = resolved;
+    if (resolved.user.disabled) throw await fail("disabled", new Denied("This account is disabled. Ask an administrator."));
+    let user: DirectoryUser;
+    try {
+      user = await syncGroups(this.deps.directory, resolved.user, await this.groupMappings.mappers(idp.id), groupClaims, `upstream:${idp.slug}`);
+    } catch (err) {
+      // no session with groups the upstream no longer grants
+      if (err instanceof DomainError) throw await fail("group_sync_failed", new Unavailable("Your groups could not be updated from the sign-in, so you were not signed in. Try again."));
+      throw err;
+    }
     const amr = how.mfa ? ["fed", "mfa"] : ["fed"];
     const authTime = how.authTime;
     if (!(await startSession({ userId: user.id, epoch, amr, authTime }))) {
@@ -203,7 +223,7 @@ export class UpstreamLogin {
       throw await fail("access_ended", new Denied("This sign-in has ended: your account changed while you were signing in. Sign in again."));
     }
     this.deps.metrics.logins.inc({ outcome: "success" });
-    await this.deps.audit.record({ action: "login.success", outcome: "success", actor: user.username, target: user.username, details: { method: `upstream:${idp.slug}`, amr, ...how.details, created } });
+    await this.deps.audit.record({ action: "login.success", outcome: "success", actor: user.username, target: user.username, details: { method: `upstream:${idp.slug}`, amr, ...how.details, created, claimNames: claimNames(groupClaims) } });
     return { user, amr, authTime, returnTo: pending.returnTo };
   }
 
@@ -220,6 +240,16 @@ export class UpstreamLogin {
     await this.deps.audit.record({ action: "login.failure", outcome: "failure", target: `upstream:${idp.slug}`, details: { method: `upstream:${idp.slug}`, reason, ...extra } });
     return err;
   }
+}
+
+/** The names (never the values) of what the upstream sent, for admins writing group mappers; capped. */
+const claimNames = (claims: Record<string, unknown>) => Object.keys(claims).sort().slice(0, 50);
+
+/** SAML attributes as claims for the group mappers: each Name with all its values (one Name may appear in several Attribute elements). */
+function allValues(attributes: readonly { name: string; values: readonly string[] }[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const a of attributes) if (a.name) (Object.hasOwn(out, a.name) ? out[a.name]! : (out[a.name] = [])).push(...a.values);
+  return out;
 }
 
 function stateEnded(idp: UpstreamIdp): Invalid {

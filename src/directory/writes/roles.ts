@@ -3,7 +3,7 @@ import { Conflict, Invalid, NotFound } from "../../errors.ts";
 import { Prisma } from "../../generated/prisma/client.ts";
 import * as inputs from "../inputs.ts";
 import { toRole } from "../load.ts";
-import type { MappingRecord, RoleRecord, TagRuleRecord, UpdateRoleInput } from "../types.ts";
+import type { AccountRecord, MappingRecord, RoleRecord, TagRuleRecord, UpdateRoleInput } from "../types.ts";
 import { MAX_TAG_RULES } from "../validation.ts";
 import { changedKeys, definedOnly, guarded, type Outcome, type Tx } from "./common.ts";
 
@@ -75,6 +75,22 @@ export async function createTagRule(tx: Tx, i: ReturnType<typeof inputs.tagRule>
   if (clash) throw new Conflict(`Tag key "${clash.tagKey}" is already produced by another rule.`, { tagKey: "Already in use." });
   const t = await tx.tagRule.create({ data: i });
   return { result: t, target: `tag_rule:${t.id}`, details: { attribute: t.attribute, tagKey: t.tagKey, transitive: t.transitive } };
+}
+
+/** Names an account, or renames it; an alias names one account only. */
+export async function setAccountAlias(tx: Tx, i: AccountRecord): Promise<Outcome<AccountRecord>> {
+  const clash = await tx.awsAccount.findUnique({ where: { alias: i.alias } });
+  if (clash && clash.accountId !== i.accountId) throw new Conflict(`"${i.alias}" already names account ${clash.accountId}.`, { alias: "Already in use." });
+  const before = await tx.awsAccount.findUnique({ where: { accountId: i.accountId } });
+  const a = await tx.awsAccount.upsert({ where: { accountId: i.accountId }, create: i, update: { alias: i.alias } });
+  return { result: a, target: `account:${a.accountId}`, details: { alias: a.alias, previous: before?.alias } };
+}
+
+export async function removeAccountAlias(tx: Tx, accountId: string): Promise<Outcome<void>> {
+  const a = await tx.awsAccount.findUnique({ where: { accountId } });
+  if (!a) throw new NotFound(`Account ${accountId} has no name.`);
+  await tx.awsAccount.delete({ where: { accountId } });
+  return { result: undefined, target: `account:${accountId}`, details: { alias: a.alias } };
 }
 
 export async function deleteTagRule(tx: Tx, id: string): Promise<Outcome<void>> {

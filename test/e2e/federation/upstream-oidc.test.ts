@@ -8,6 +8,8 @@ import { createServer, type Server, type Socket } from "node:net";
 import { after, before, describe, test } from "node:test";
 import { TOTP_PERIOD, totpAt } from "../../../src/auth/index.ts";
 import { openTotpSecret } from "../../../src/auth/mfa/totp-secrets.ts";
+import { rolesFor } from "../../../src/claims/index.ts";
+import { effectiveGroupsOf } from "../../../src/directory/index.ts";
 import { sealClientSecret } from "../../../src/oidc/index.ts";
 import { testBackends } from "../../helpers/db.ts";
 import { Browser, DEMO_PASSWORD, csrfFrom, inputValue } from "../../helpers/browser.ts";
@@ -37,7 +39,8 @@ for (const backend of testBackends()) {
         },
         "test",
       );
-      await down.t.services.upstream.idps.add({ slug: SLUG, displayName: "Corp SSO", issuer: up.base, clientId: "downstream", clientSecret: SECRET }, "test");
+      // with the groups scope, this gateway as upstream puts a `groups` claim in the ID token (for the group mappers)
+      await down.t.services.upstream.idps.add({ slug: SLUG, displayName: "Corp SSO", issuer: up.base, clientId: "downstream", clientSecret: SECRET, scopes: ["openid", "profile", "email", "groups"] }, "test");
       // a local account with the same username as an upstream one: must never be taken over
       localAlice = (await down.t.services.directory.createUser({ username: "alice", password: "local-alice-password" }, "test")).id;
     });
@@ -117,6 +120,51 @@ for (const backend of testBackends()) {
       const after = await counts();
       assert.equal(after.users, before.users + 1, "no second user");
       assert.equal(after.links, before.links + 1, "no second link");
+    });
+
+    test("group mappers: the upstream's groups claim puts the user in the mapped local group (and its AWS role), takes it away when the upstream does; unmapped groups stay; an unchanged sign-in writes nothing", async () => {
+      const { directory, upstream } = down.t.services;
+      const finops = await directory.createGroup({ name: "finops" }, "test");
+      const localOnly = await directory.createGroup({ name: "local-only" }, "test");
+      const role = await directory.createRole({ arn: "arn:aws:iam::111122223333:role/FinOps", samlProviderArn: "arn:aws:iam::111122223333:saml-provider/idp-gateway" }, "test");
+      await directory.mapGroupToRole({ groupId: finops.id, roleId: role.id }, "test");
+      await upstream.groupMappings.add({ slug: SLUG, claim: "groups", value: "finance", group: "finops" }, "test");
+      const bob = (await directory.findUserByUsername("bob"))!; // linked by the first test
+      await directory.setUserGroups(bob.id, bob.version, [localOnly.id], "test");
+      const signIn = async () => {
+        const b = new Browser(down.request);
+        assert.equal((await b.get(await toCallback(b, "bob"))).status, 303);
+        assert.equal(await signedInAs(b), "bob");
+        const user = (await directory.findUserByUsername("bob"))!;
+        const snapshot = await directory.snapshot();
+        const roles = rolesFor(snapshot, effectiveGroupsOf(snapshot, user.groupIds), { kind: "saml", id: "urn:amazon:webservices" }, down.base).map((r) => r.roleArn);
+        return { groups: effectiveGroupsOf(snapshot, user.groupIds).map((g) => g.name).sort(), roles };
+      };
+      const syncs = async () => (await down.t.services.audit.query({ action: "directory.user.groups", actor: `upstream:${SLUG}`, limit: 100 })).length;
+
+      // upstream bob is in upstream group finance (the demo data)
+      assert.deepEqual(await signIn(), { groups: ["finops", "local-only"], roles: [role.arn] });
+      const [ev] = await down.t.services.audit.query({ action: "directory.user.groups", limit: 1 });
+      assert.equal(ev?.actor, "upstream:corp");
+      assert.deepEqual((ev?.details as { added: string[] }).added, [finops.id]);
+      const success = await prisma().auditEvent.findFirst({ where: { action: "login.success" }, orderBy: { id: "desc" } });
+      assert.ok(((success!.details as { claimNames: string[] }).claimNames).includes("groups"), "the audit names the claims the upstream sent");
+
+      const writes = await syncs();
+      assert.deepEqual(await signIn(), { groups: ["finops", "local-only"], roles: [role.arn] });
+      assert.equal(await syncs(), writes, "an unchanged sign-in writes nothing");
+
+      // the upstream takes bob out of finance: the next sign-in takes him out of finops; local-only stays
+      const upBob = (await up.t.services.directory.findUserByUsername("bob"))!;
+      await up.t.services.directory.setUserGroups(upBob.id, upBob.version, [], "test");
+      try {
+        assert.deepEqual(await signIn(), { groups: ["local-only"], roles: [] });
+        assert.equal(await syncs(), writes + 1);
+      } finally {
+        const now = (await up.t.services.directory.findUserByUsername("bob"))!;
+        await up.t.services.directory.setUserGroups(now.id, now.version, upBob.groupIds, "test");
+        await upstream.groupMappings.remove({ slug: SLUG, claim: "groups", value: "finance", group: "finops" }, "test");
+      }
     });
 
     test("an existing local user with the same username is not taken over: a distinct user is created", async () => {

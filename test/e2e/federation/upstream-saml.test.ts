@@ -1,8 +1,9 @@
 // Sign-in through an upstream SAML 2.0 IdP, end to end over loopback: the upstream is a second
 // instance of this gateway acting as SAML IdP (the downstream's SP registered there from the
-// downstream's own SP metadata). Cookie-jar browsers drive the real pages: downstream login page →
-// "Sign in with …" → AuthnRequest (HTTP-Redirect) → upstream sign-in → auto-POST page → ACS →
-// signed in downstream. The refusals post responses forged with the upstream's real key (or an
+// downstream's own SP metadata, which makes the upstream require signed AuthnRequests and verify
+// them with the certificates it lists). Cookie-jar browsers drive the real pages: downstream login
+// page → "Sign in with …" → signed AuthnRequest (HTTP-Redirect) → upstream sign-in → auto-POST page
+// → ACS → signed in downstream. The refusals post responses forged with the upstream's real key (or an
 // attacker's) to a sign-in started in the same browser; one set-up serves every case.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
@@ -30,20 +31,31 @@ for (const backend of testBackends()) {
       down = await startOidcApp(backend, { seed: false });
       const idpMetadata = (await up.request.get("/saml/metadata")).text;
       await down.t.services.upstream.idps.add({ protocol: "saml", slug: SLUG, displayName: "Corp SAML", metadataXml: idpMetadata }, "test");
-      // the upstream registers the downstream from the SP metadata it serves; NameID = username
-      const spMetadata = await down.request.get(`/login/upstream/${SLUG}/metadata`);
-      assert.equal(spMetadata.status, 200);
-      const sp = await importSpMetadata(up.t.services.directory, spMetadata.text, { name: "Downstream gateway", profile: "generic" }, "test");
-      await up.t.services.directory.updateServiceProvider(sp.id, sp.version, { nameIdFormat: UNSPECIFIED }, "test");
       ({ acsUrl: acs, entityId: spEntityId } = down.t.services.upstream.samlEndpoints(SLUG));
+      const sp = await registerDownstream();
       assert.deepEqual(sp.acsUrls, [acs]);
       assert.equal(sp.entityId, spEntityId);
+      // from AuthnRequestsSigned="true" and the KeyDescriptors: the upstream's SSO endpoint now
+      // refuses an unsigned request and verifies a signed one with these certificates only
+      assert.equal(sp.wantAuthnRequestsSigned, true);
+      // all published keys, the active one first (for an IdP that keeps only the first)
+      const published = down.t.services.keys.publishedKeys();
+      assert.deepEqual(sp.certificates, published.map((k) => k.certificateBase64));
+      assert.deepEqual(published.map((k) => k.state), ["active", "next"]);
       localAlice = (await down.t.services.directory.createUser({ username: "alice", password: "local-alice-password" }, "test")).id;
     });
     after(async () => {
       await down?.close();
       await up?.close();
     });
+
+    /** The upstream registers the downstream from the SP metadata it serves (again: updates it); NameID = username. */
+    async function registerDownstream() {
+      const spMetadata = await down.request.get(`/login/upstream/${SLUG}/metadata`);
+      assert.equal(spMetadata.status, 200);
+      const sp = await importSpMetadata(up.t.services.directory, spMetadata.text, { name: "Downstream gateway", profile: "generic" }, "test");
+      return up.t.services.directory.updateServiceProvider(sp.id, sp.version, { nameIdFormat: UNSPECIFIED }, "test");
+    }
 
     const prisma = () => down.t.services.db.prisma;
     const { counts, signedInAs, lastFailure } = downstreamProbe(() => down);
@@ -57,20 +69,42 @@ for (const backend of testBackends()) {
       assert.equal(res.status, 303, res.text.slice(0, 300));
       const location = new URL(res.headers.location!);
       assert.equal(location.origin + location.pathname, `${up.base}/saml/sso`);
+      assert.equal(location.searchParams.get("SigAlg"), "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256");
+      assert.ok(location.searchParams.get("Signature"));
       const request = redirectXml(location.href);
       const requestId = /ID="([^"]+)"/.exec(request)![1]!;
       return { location, request, requestId, relayState: location.searchParams.get("RelayState")! };
     }
 
-    /** The whole happy path for `username` at the upstream; returns the ACS answer. */
-    async function signInThroughUpstream(b: Browser, username: string, returnTo?: string) {
-      const { location } = await start(b, returnTo);
+    /** `username` signs in at the upstream, which answers the AuthnRequest at `query`: its auto-POST form to our ACS. */
+    async function upstreamAnswer(query: string, username: string) {
       const upstream = await login(up.request, username);
-      const page = await upstream.get(location.pathname + location.search);
+      const page = await upstream.get(`/saml/sso${query}`);
       assert.equal(page.status, 200, page.text.slice(0, 400));
       const form = postForm(page.text);
       assert.equal(form.action, acs);
+      return form;
+    }
+
+    /** The whole happy path for `username` at the upstream; returns the ACS answer. */
+    async function signInThroughUpstream(b: Browser, username: string, returnTo?: string) {
+      const { location } = await start(b, returnTo);
+      const form = await upstreamAnswer(location.search, username);
       return b.post(new URL(form.action).pathname, form.fields, { Origin: up.base });
+    }
+
+    /** The upstream answers the AuthnRequest at `query` with RequestDenied, audited as a bad signature: its form and message. */
+    async function refusedUpstream(query: string) {
+      const last = () => up.t.services.db.prisma.auditEvent.findFirst({ where: { action: "saml.sso", outcome: "failure" }, orderBy: { id: "desc" } });
+      const before = (await last())?.id ?? 0n;
+      const form = await upstreamAnswer(query, "bob");
+      const refusal = await last();
+      assert.ok(refusal && refusal.id > before, "the upstream audited a refusal");
+      assert.equal((refusal.details as Record<string, unknown>).reason, "bad_signature");
+      const xml = Buffer.from(form.fields.SAMLResponse!, "base64").toString("utf8");
+      assert.match(xml, /status:RequestDenied/);
+      assert.doesNotMatch(xml, /<saml:Assertion/);
+      return { form, xml };
     }
 
     /** A response for the sign-in `requestId`, as the upstream would send it for `bob`, then signed (unless `sign` is false). */
@@ -162,6 +196,22 @@ for (const backend of testBackends()) {
       assert.deepEqual((await down.t.services.auth.sessions.load(b.session!))!.session.amr, ["fed", "mfa"]);
     });
 
+    test("group mappers: any value of a multi-valued attribute in the signed assertion, matched exactly, decides the mapped group", async () => {
+      const group = await down.t.services.directory.createGroup({ name: "saml-admins" }, "test");
+      await down.t.services.upstream.groupMappings.add({ slug: SLUG, claim: "memberOf", value: "cn=aws-admins", group: "saml-admins" }, "test");
+      const signInWith = async (...values: string[]) => {
+        const b = new Browser(down.request);
+        const { requestId, relayState } = await start(b);
+        const memberOf = `<saml:Attribute Name="memberOf">${values.map((v) => `<saml:AttributeValue>${v}</saml:AttributeValue>`).join("")}</saml:Attribute>`;
+        const res = await b.post(`/login/upstream/${SLUG}/acs`, { SAMLResponse: b64(forge(requestId, { attributesXml: memberOf })), RelayState: relayState });
+        assert.equal(res.status, 303, res.text.slice(0, 400));
+        return (await down.t.services.directory.findUserByUsername("bob"))!.groupIds.includes(group.id);
+      };
+      assert.equal(await signInWith("cn=staff", "cn=aws-admins"), true, "the second value matches");
+      assert.equal(await signInWith("cn=AWS-Admins"), false, "case-sensitive: removed");
+      await down.t.services.upstream.groupMappings.remove({ slug: SLUG, claim: "memberOf", value: "cn=aws-admins", group: "saml-admins" }, "test");
+    });
+
     const signedBob = (requestId: string) => forge(requestId);
     const wrapped = (requestId: string) =>
       // XSW: the genuinely signed assertion stays, an unsigned copy naming "admin" is put before it
@@ -219,6 +269,52 @@ for (const backend of testBackends()) {
       const mixed = await b.post(`/login/upstream/${SLUG}/acs`, { SAMLResponse: b64(signedBob(second.requestId)), RelayState: relayState });
       assert.equal(mixed.status, 400);
       assert.equal(b.session, undefined);
+    });
+
+    // the upstream refuses, the person is sent back with an error status, and nobody signs in
+    const tampered: [string, string, (q: URLSearchParams) => void][] = [
+      ["without its signature", "This service provider must sign its requests", (q) => (q.delete("Signature"), q.delete("SigAlg"))],
+      ["with another RelayState", "does not verify", (q) => q.set("RelayState", "another-state")],
+      ["with SigAlg changed to RSA-SHA512", "does not verify", (q) => q.set("SigAlg", "http://www.w3.org/2001/04/xmldsig-more#rsa-sha512")],
+    ];
+    for (const [name, message, tamper] of tampered) {
+      test(`the upstream refuses the AuthnRequest ${name}; nobody signs in`, async () => {
+        const b = new Browser(down.request);
+        const { location, relayState } = await start(b);
+        const q = new URLSearchParams(location.search);
+        tamper(q);
+        const { form, xml } = await refusedUpstream(`?${q}`);
+        assert.match(xml, new RegExp(message));
+        const before = await counts();
+        const res = await b.post(`/login/upstream/${SLUG}/acs`, { ...form.fields, RelayState: relayState }, { Origin: up.base });
+        assert.equal(res.status, 403, res.text.slice(0, 400));
+        assert.equal((await lastFailure()).reason, "upstream_access_denied");
+        assert.equal(b.session, undefined);
+        assert.deepEqual(await counts(), before);
+      });
+    }
+
+    // last: it rotates the downstream's keys
+    test("a key rotation downstream: the upstream keeps verifying with the metadata it imported before (the next key was in it); a key it was never given is refused until the metadata is imported again", async () => {
+      const keys = down.t.services.keys;
+      const imported = (await up.t.services.directory.snapshot()).spByEntityId.get(spEntityId)!.certificates;
+      const activeCert = () => keys.publishedKeys().find((k) => k.state === "active")!.certificateBase64;
+      await keys.rotate("test");
+      assert.ok(imported.includes(activeCert()), "the new active key was the published next key");
+      const b = new Browser(down.request);
+      assert.equal((await signInThroughUpstream(b, "bob")).status, 303);
+      assert.equal(await signedInAs(b), "bob");
+
+      await keys.rotate("test");
+      assert.ok(!imported.includes(activeCert()), "this key was created after the upstream imported the metadata");
+      const c = new Browser(down.request);
+      const { location } = await start(c);
+      await refusedUpstream(location.search);
+
+      await registerDownstream();
+      const d = new Browser(down.request);
+      assert.equal((await signInThroughUpstream(d, "bob")).status, 303);
+      assert.equal(await signedInAs(d), "bob");
     });
   });
 }

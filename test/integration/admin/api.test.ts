@@ -195,6 +195,30 @@ for (const backend of testBackends()) {
       assert.equal((await api("delete", `/tag-rules/${res.body.id}`)).status, 204);
     });
 
+    test("AWS account names: set, rename, conflict, bad input, read-only token, remove", async () => {
+      const set = await api("put", "/aws-accounts/111122223333").send({ alias: "acme-dev" });
+      assert.equal(set.status, 200, JSON.stringify(set.body));
+      assert.deepEqual(set.body, { accountId: "111122223333", alias: "acme-dev" });
+      assert.deepEqual((await api("get", "/aws-accounts")).body.accounts, [{ accountId: "111122223333", alias: "acme-dev" }]);
+      assert.equal((await snap()).aliasByAccount.get("111122223333"), "acme-dev");
+      assert.equal((await api("put", "/aws-accounts/111122223333").send({ alias: "acme-sandbox" })).body.alias, "acme-sandbox", "renamed in place");
+      isProblem(await api("put", "/aws-accounts/444455556666").send({ alias: "acme-sandbox" }), 409);
+      for (const alias of ["Acme", "ab", "-acme", "acme-", "ac--me", "a".repeat(64), 42, undefined]) {
+        const res = await api("put", "/aws-accounts/444455556666").send({ alias });
+        isProblem(res, 400);
+        assert.ok(res.body.errors.alias, String(alias));
+      }
+      isProblem(await api("put", "/aws-accounts/12345").send({ alias: "acme-x" }), 400);
+      isProblem(await api("put", "/aws-accounts/444455556666", readToken).send({ alias: "acme-x" }), 403);
+      assert.equal((await snap()).aliasByAccount.has("444455556666"), false, "nothing written by a refused request");
+      const events = await t.services.audit.query({ action: "directory.account.alias", limit: 10 });
+      assert.deepEqual(events.map((e) => (e.details as { alias: string }).alias).sort(), ["acme-dev", "acme-sandbox"]);
+      assert.equal((await api("delete", "/aws-accounts/111122223333")).status, 204);
+      isProblem(await api("delete", "/aws-accounts/111122223333"), 404);
+      isProblem(await api("delete", "/aws-accounts/not-an-id"), 404);
+      assert.deepEqual((await api("get", "/aws-accounts")).body.accounts, []);
+    });
+
     test("service providers, metadata parsing, OIDC clients (secret once), STS providers", async () => {
       const sp = { entityId: "https://app.example.com", name: "App", acsUrls: ["https://app.example.com/acs"] };
       isProblem(await api("post", "/service-providers").send({ ...sp, acsUrls: ["javascript:alert(1)"] }), 400);

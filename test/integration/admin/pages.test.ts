@@ -190,6 +190,37 @@ for (const backend of testBackends()) {
       assert.equal((await lastAudit("directory.user.groups"))?.actor, "admin");
     });
 
+    test("account names on the roles page: set with validation next to the field, remove; CSRF and the writer check; shown in the role chooser and on the start page", async () => {
+      let res = await admin.submit("/admin/roles", "/admin/accounts", { accountId: "111122223333", alias: "Acme Prod" });
+      assert.equal(res.status, 400);
+      assert.match(res.text, /id="f-alias-error"/);
+      assert.equal((await d().snapshot()).aliasByAccount.size, 0);
+      res = await admin.submit("/admin/roles", "/admin/accounts", { accountId: "111122223333", alias: "acme-prod" });
+      assert.equal(res.status, 303);
+      assert.equal((await d().snapshot()).aliasByAccount.get("111122223333"), "acme-prod");
+      assert.equal((await lastAudit("directory.account.alias"))?.actor, "admin");
+      const page = await admin.get("/admin/roles");
+      assert.match(page.text, /<td><code>111122223333<\/code><\/td><td>acme-prod<\/td>/);
+      assert.equal((await admin.post("/admin/accounts", { _csrf: "wrong", accountId: "444455556666", alias: "acme-x" })).status, 403);
+      const bob = await login(t.request, "bob");
+      assert.equal((await bob.post("/admin/accounts", { _csrf: csrfFrom((await bob.get("/")).text), accountId: "444455556666", alias: "acme-x" })).status, 403);
+      assert.equal((await d().snapshot()).aliasByAccount.has("444455556666"), false);
+
+      // alice has two roles in 111122223333: the start page and the local AWS chooser name the account
+      const alice = await login(t.request, "alice");
+      assert.match((await alice.get("/")).text, /ReadOnly<\/a> <span class="muted small">acme-prod \(111122223333\)<\/span>/);
+      const post = await alice.get(`/saml/idp-init?sp=${encodeURIComponent("urn:amazon:webservices")}`);
+      const samlResponse = /name="SAMLResponse" value="([^"]+)"/.exec(post.text)![1]!;
+      const chooser = await alice.post("/aws/saml", { SAMLResponse: samlResponse });
+      assert.equal(chooser.status, 200);
+      assert.match(chooser.text, /<legend>Account: acme-prod \(111122223333\)<\/legend>/);
+
+      res = await admin.submit("/admin/roles", "/admin/accounts/111122223333/delete", {});
+      assert.equal(res.status, 303);
+      assert.equal((await d().snapshot()).aliasByAccount.size, 0);
+      assert.equal((await lastAudit("directory.account.unalias"))?.actor, "admin");
+    });
+
     test("SAML apps, OIDC clients and STS providers through their forms", async () => {
       const fin = await groupId("finance");
       let res = await admin.submit("/admin/sps", "/admin/sps", { name: "Wiki", entityId: "https://wiki.example.com", acsUrls: "https://wiki.example.com/acs\nhttps://wiki.example.com/acs2", nameIdFormat: "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent", profile: "generic", accessGroupIds: fin, encryptAssertions: "on" });

@@ -86,6 +86,84 @@ for (const backend of testBackends()) {
       assert.ok(events.some((e) => e.outcome === "success" && e.target === "urn:amazon:webservices" && e.actor === "alice"));
     });
 
+    test("IdP-initiated to AWS with role=: that one role, with its own session length; the start page links each role", async () => {
+      const A = "https://aws.amazon.com/SAML/Attributes/";
+      const provider = "arn:aws:iam::111122223333:saml-provider/idp-gateway";
+      const engineer = "arn:aws:iam::111122223333:role/Engineer";
+      const readOnly = "arn:aws:iam::111122223333:role/ReadOnly";
+      const role = (await t.services.directory.snapshot()).roleByArn.get(engineer)!;
+      const longest = role.maxSessionDuration; // ReadOnly's too (the demo roles allow 4 h)
+      await t.services.directory.updateRole(role.id, role.version, { maxSessionDuration: 3600 }, "test");
+      try {
+        const b = await login(t.request, "alice");
+        const awsSp = sp(t, { entityId: "urn:amazon:webservices", acsUrl: AWS_ACS });
+        const launch = async (arn: string) => {
+          const res = await b.get(`/saml/idp-init?sp=${encodeURIComponent("urn:amazon:webservices")}&role=${encodeURIComponent(arn)}`);
+          assert.equal(res.status, 200);
+          return (await awsSp.validatePostResponseAsync({ SAMLResponse: samlResponseXml(res.text).fields.SAMLResponse! })).profile!;
+        };
+        const all = (await awsSp.validatePostResponseAsync({ SAMLResponse: samlResponseXml((await b.get(`/saml/idp-init?sp=${encodeURIComponent("urn:amazon:webservices")}`)).text).fields.SAMLResponse! })).profile!;
+        assert.equal(all[`${A}SessionDuration`], String(longest), "without role=: the longest any of the roles allows");
+        const ro = await launch(readOnly);
+        assert.deepEqual(ro[`${A}Role`], `${readOnly},${provider}`, "exactly one Role value");
+        assert.equal(ro[`${A}SessionDuration`], String(longest), "ReadOnly's own maximum");
+        const eng = await launch(engineer);
+        assert.deepEqual(eng[`${A}Role`], `${engineer},${provider}`);
+        assert.equal(eng[`${A}SessionDuration`], "3600", "Engineer's own maximum, not the longest of alice's roles");
+        const events = await t.services.audit.query({ action: "saml.sso", limit: 10 });
+        assert.ok(events.some((e) => e.outcome === "success" && (e.details as { role?: string }).role === readOnly));
+
+        const home = await b.get("/");
+        assert.equal(home.status, 200);
+        for (const arn of [engineer, readOnly]) {
+          assert.ok(home.text.includes(`/saml/idp-init?sp=urn%3Aamazon%3Awebservices&amp;role=${encodeURIComponent(arn)}`), `home links ${arn}`);
+        }
+      } finally {
+        const now = (await t.services.directory.snapshot()).roleByArn.get(engineer)!;
+        await t.services.directory.updateRole(now.id, now.version, { maxSessionDuration: role.maxSessionDuration }, "test");
+      }
+    });
+
+    test("IdP-initiated with role=: a role not granted, a non-AWS app or two roles get an error page and no assertion", async () => {
+      const b = await login(t.request, "alice");
+      const aws = encodeURIComponent("urn:amazon:webservices");
+      const finance = encodeURIComponent("arn:aws:iam::111122223333:role/Finance");
+      const cases = [
+        { url: `/saml/idp-init?sp=${aws}&role=${finance}`, status: 403, text: /none of your groups is mapped to that role/, reason: "role_not_granted" },
+        { url: `/saml/idp-init?sp=${encodeURIComponent(SP_ID)}&role=${finance}`, status: 400, text: /does not take an AWS role/, reason: "role_not_aws" },
+        { url: `/saml/idp-init?sp=${aws}&role=${finance}&role=${finance}`, status: 400, text: /one role ARN/, reason: "bad_role" },
+      ];
+      for (const c of cases) {
+        const res = await b.get(c.url);
+        assert.equal(res.status, c.status, c.url);
+        assert.match(res.headers["content-type"]!, /text\/html/);
+        assert.match(res.text, c.text);
+        assert.doesNotMatch(res.text, /SAMLResponse/);
+        const events = await t.services.audit.query({ action: "saml.sso", limit: 1 });
+        assert.equal((events[0]!.details as { reason?: string }).reason, c.reason);
+      }
+    });
+
+    test("IdP-initiated started by another site (Sec-Fetch-Site) asks first; our own links, typed URLs and header-less clients go ahead", async () => {
+      const b = await login(t.request, "alice");
+      const url = `/saml/idp-init?sp=${encodeURIComponent("urn:amazon:webservices")}&role=${encodeURIComponent("arn:aws:iam::111122223333:role/Engineer")}&RelayState=console`;
+      const name = (await t.services.directory.snapshot()).spByEntityId.get("urn:amazon:webservices")!.name;
+      for (const site of ["cross-site", "same-site"]) {
+        const asked = await b.get(url, { "Sec-Fetch-Site": site });
+        assert.equal(asked.status, 200, site);
+        assert.ok(asked.text.includes(`<h1 id="launch-title">Sign in to ${name}?</h1>`), site);
+        assert.match(asked.text, /as <code>arn:aws:iam::111122223333:role\/Engineer<\/code>/);
+        assert.doesNotMatch(asked.text, /SAMLResponse/, "no assertion before the person agrees");
+        assert.ok(asked.text.includes(`href="${url.replace(/&/g, "&amp;")}"`), "Continue repeats the same request");
+        assert.match(asked.headers["cache-control"]!, /no-store/);
+      }
+      for (const site of ["same-origin", "none", undefined]) {
+        const res = await b.get(url, site ? { "Sec-Fetch-Site": site } : {});
+        assert.equal(res.status, 200, String(site));
+        assert.equal(samlResponseXml(res.text).fields.RelayState, "console", String(site));
+      }
+    });
+
     test("IdP-initiated for an anonymous visitor goes through login and comes back", async () => {
       const b = new Browser(t.request);
       const res = await b.get(`/saml/idp-init?sp=${encodeURIComponent(SP_ID)}`);

@@ -101,6 +101,7 @@ export class Fixture {
       tagRules: this.tagRules,
       serviceProviders: this.serviceProviders,
       oidcClients: this.oidcClients,
+      accounts: [],
     });
   }
 

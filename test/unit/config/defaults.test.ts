@@ -25,7 +25,7 @@ describe("config defaults", () => {
     assert.equal(c.trustProxy, false);
     assert.equal(c.cookieSecure, false);
     assert.deepEqual(c.session, { ttlSeconds: 12 * 3600, idleSeconds: 3600 });
-    assert.deepEqual(c.lockout, { threshold: 5, seconds: 900, ipFailureLimit: 50, ipWindowSeconds: 900 });
+    assert.deepEqual(c.lockout, { threshold: 5, seconds: 900, ipFailureLimit: 50, ipWindowSeconds: 900, upstreamStartsPerMinute: 300 });
     assert.equal(c.loginConcurrency, 4);
     assert.deepEqual(c.keys, { retiredTtlSeconds: 7 * 86400 });
     assert.equal(c.totpIssuer, "idp-gateway");
@@ -64,6 +64,7 @@ describe("config defaults", () => {
       IDP_LOCKOUT_SECONDS: "60",
       IDP_IP_FAILURE_LIMIT: "500",
       IDP_IP_WINDOW_SECONDS: "120",
+      IDP_UPSTREAM_START_LIMIT: "0",
       IDP_LOGIN_CONCURRENCY: "8",
       IDP_KEY_RETIRED_TTL: "0",
       IDP_TOTP_ISSUER: "Example Corp",
@@ -95,7 +96,7 @@ describe("config defaults", () => {
     assert.equal(c.logLevel, "debug");
     assert.equal(c.trustProxy, "10.0.0.0/8, 192.168.0.0/16");
     assert.deepEqual(c.session, { ttlSeconds: 7200, idleSeconds: 600 });
-    assert.deepEqual(c.lockout, { threshold: 3, seconds: 60, ipFailureLimit: 500, ipWindowSeconds: 120 });
+    assert.deepEqual(c.lockout, { threshold: 3, seconds: 60, ipFailureLimit: 500, ipWindowSeconds: 120, upstreamStartsPerMinute: 0 });
     assert.equal(c.loginConcurrency, 8);
     assert.deepEqual(c.keys, { retiredTtlSeconds: 0 });
     assert.equal(c.totpIssuer, "Example Corp");
@@ -120,7 +121,7 @@ describe("config defaults", () => {
       "IDP_IP_FAILURE_LIMIT", "IDP_IP_WINDOW_SECONDS", "IDP_KEY_RETIRED_TTL", "IDP_LOCKOUT_SECONDS",
       "IDP_LOCKOUT_THRESHOLD", "IDP_LOGIN_CONCURRENCY", "IDP_MASTER_KEY", "IDP_SEED_DEMO", "IDP_SESSION_IDLE_TIMEOUT",
       "IDP_SESSION_TTL", "IDP_SHUTDOWN_TIMEOUT", "IDP_STS_AWS_ENDPOINT", "IDP_STS_AWS_REGION", "IDP_STS_BACKEND",
-      "IDP_STS_DISABLED_REGIONS", "IDP_STS_JWKS_TIMEOUT_MS", "IDP_STS_MAX_INFLIGHT", "IDP_STS_SAML_REPLAY", "IDP_TOTP_ISSUER", "IDP_TRUST_PROXY", "IDP_WORKERS", "LOG_LEVEL", "NODE_ENV", "PORT",
+      "IDP_STS_DISABLED_REGIONS", "IDP_STS_JWKS_TIMEOUT_MS", "IDP_STS_MAX_INFLIGHT", "IDP_STS_SAML_REPLAY", "IDP_TOTP_ISSUER", "IDP_TRUST_PROXY", "IDP_UPSTREAM_START_LIMIT", "IDP_WORKERS", "LOG_LEVEL", "NODE_ENV", "PORT",
       "IDP_ADMIN_GROUP", "IDP_AUDITOR_GROUP", "IDP_ADMIN_REQUIRE_MFA",
     ].sort());
   });

@@ -23,6 +23,7 @@ const BAD: Record<string, string[]> = {
   IDP_LOCKOUT_SECONDS: ["0", "86401", "-5"],
   IDP_IP_FAILURE_LIMIT: ["0", "100001", "ten"],
   IDP_IP_WINDOW_SECONDS: ["0", "86401"],
+  IDP_UPSTREAM_START_LIMIT: ["-1", "1000001", "ten"],
   IDP_LOGIN_CONCURRENCY: ["0", "257"],
   IDP_KEY_RETIRED_TTL: ["-1", "31536001", "1e5"],
   IDP_TOTP_ISSUER: ["   ", "x".repeat(65)],

@@ -8,7 +8,7 @@ import type { DirectorySnapshot, DirectoryUser, GroupRecord, SnapshotParts } fro
 const group = (id: string, parentId: string | null = null): GroupRecord => ({ id, name: `g-${id}`, description: null, parentId, version: 1 });
 
 function snapshotOf(parts: Partial<SnapshotParts>): DirectorySnapshot {
-  return createSnapshot({ version: 1, groups: [], roles: [], mappings: [], tagRules: [], serviceProviders: [], oidcClients: [], ...parts });
+  return createSnapshot({ version: 1, groups: [], roles: [], mappings: [], tagRules: [], serviceProviders: [], oidcClients: [], accounts: [], ...parts });
 }
 
 describe("effective groups", () => {
