@@ -1,7 +1,8 @@
 // /api/admin/upstream-idps: the upstream IdPs (OpenID Connect or SAML 2.0) people may sign in
 // through, the same service as the admin page and `idp upstream …`. No response holds a client
 // secret; each row says what to register at the upstream (the OIDC redirect URI; the SAML SP
-// entity ID = metadata URL, and ACS URL). Edits and deletes send the version they read.
+// entity ID = metadata URL, and ACS URL). Edits and deletes send the version they read. Each IdP's
+// group mappers are under /upstream-idps/{slug}/group-mappings.
 import { Router } from "express";
 import type { UpstreamIdp } from "../../auth/index.ts";
 import { Invalid } from "../../errors.ts";
@@ -41,6 +42,20 @@ export function upstreamsApi(s: Services): Router {
   });
   r.delete("/upstream-idps/:slug", async (req, res) => {
     await idps.remove(param(req, "slug"), actorOf(res), versionOf(req));
+    res.status(204).end();
+  });
+
+  // group mappers: the upstream's claim/attribute value → a local group (auth/upstream/group-sync.ts)
+  const mappings = s.upstream.groupMappings;
+  r.get("/upstream-idps/:slug/group-mappings", async (req, res) => {
+    res.json({ groupMappings: await mappings.list(param(req, "slug")) });
+  });
+  r.post("/upstream-idps/:slug/group-mappings", async (req, res) => {
+    const { claim, value, group } = body(req);
+    res.status(201).json(await mappings.add({ slug: param(req, "slug"), claim, value, group }, actorOf(res)));
+  });
+  r.delete("/upstream-idps/:slug/group-mappings/:id", async (req, res) => {
+    await mappings.removeById(param(req, "slug"), param(req, "id"), actorOf(res));
     res.status(204).end();
   });
   return r;

@@ -3,8 +3,9 @@
 // the CLI and the admin page, and the mappers of one IdP for the sign-in (group-sync.ts applies them).
 import type { AuditLog } from "../../audit/index.ts";
 import { toDomainError } from "../../directory/db-errors.ts";
+import { isId } from "../../directory/validation.ts";
 import { Conflict, DomainError, Invalid, NotFound } from "../../errors.ts";
-import type { PrismaClient } from "../../generated/prisma/client.ts";
+import type { Prisma, PrismaClient } from "../../generated/prisma/client.ts";
 import type { GroupMapper } from "./group-sync.ts";
 
 /** an OIDC claim name or a SAML attribute Name (which is often a URI) */
@@ -87,11 +88,22 @@ export class UpstreamGroupMappings {
 
   async remove(input: GroupMappingInput, actor: string): Promise<void> {
     const i = validate(input);
+    await this.removeWhere(input.slug, { claim: i.claim, value: i.value, group: { name: { equals: i.group, mode: "insensitive" } } }, actor, (slug) => `${slug} has no mapping of ${i.claim} = ${i.value} to group ${i.group}.`);
+  }
+
+  /** The same by the mapping's id (the admin API's DELETE). */
+  async removeById(slug: string, id: string, actor: string): Promise<void> {
+    if (!isId(id)) throw new NotFound(`${slug} has no such group mapping.`);
+    await this.removeWhere(slug, { id }, actor, (s) => `${s} has no such group mapping.`);
+  }
+
+  private async removeWhere(slug: string, where: Prisma.UpstreamGroupMappingWhereInput, actor: string, missing: (slug: string) => string): Promise<void> {
     await this.deps.prisma.$transaction(async (tx) => {
-      const idp = await this.idp(tx, input.slug);
-      const gone = await tx.upstreamGroupMapping.deleteMany({ where: { upstreamId: idp.id, claim: i.claim, value: i.value, group: { name: { equals: i.group, mode: "insensitive" } } } });
-      if (gone.count === 0) throw new NotFound(`${idp.slug} has no mapping of ${i.claim} = ${i.value} to group ${i.group}.`);
-      await this.audit(tx, actor, "upstream.group_mapping.remove", idp.slug, { claim: i.claim, value: i.value, group: i.group });
+      const idp = await this.idp(tx, slug);
+      const m = await tx.upstreamGroupMapping.findFirst({ where: { ...where, upstreamId: idp.id }, select: SELECT });
+      if (!m) throw new NotFound(missing(idp.slug));
+      await tx.upstreamGroupMapping.delete({ where: { id: m.id } });
+      await this.audit(tx, actor, "upstream.group_mapping.remove", idp.slug, { claim: m.claim, value: m.value, group: m.group.name });
     });
   }
 

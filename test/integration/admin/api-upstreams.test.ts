@@ -149,6 +149,35 @@ for (const backend of testBackends()) {
       assert.deepEqual(again.body.certificates, res.body.certificates);
     });
 
+    test("group mappers under an IdP: add (group by name), list, bad input and duplicates refused, read-only token reads only, remove by id", async () => {
+      const add = (b: Record<string, unknown>, tok?: string) => api("post", "/corp/group-mappings", tok).send(b);
+      const res = await add({ claim: "groups", value: "aws-finance", group: "finance" });
+      assert.equal(res.status, 201, JSON.stringify(res.body));
+      const finance = (await suite.t.services.directory.snapshot()).groupByName.get("finance")!;
+      assert.deepEqual({ claim: res.body.claim, value: res.body.value, groupId: res.body.groupId, groupName: res.body.groupName }, { claim: "groups", value: "aws-finance", groupId: finance.id, groupName: "finance" });
+      isProblem(await add({ claim: "groups", value: "aws-finance", group: "finance" }), 409, "value");
+      isProblem(await add({ claim: "bad claim!", value: "x", group: "finance" }), 400, "claim");
+      isProblem(await add({ claim: "groups", value: " padded", group: "finance" }), 400, "value");
+      isProblem(await add({ claim: "groups", value: "x", group: "no-such-group" }), 400, "group");
+      isProblem(await add({ claim: "groups", value: 7, group: "finance" }), 400, "value");
+      isProblem(await api("post", "/nobody/group-mappings").send({ claim: "groups", value: "x", group: "finance" }), 404);
+      isProblem(await add({ claim: "groups", value: "ro", group: "finance" }, suite.readToken), 403);
+      const list = await api("get", "/corp/group-mappings", suite.readToken);
+      assert.equal(list.status, 200);
+      assert.deepEqual(list.body.groupMappings.map((m: any) => [m.claim, m.value, m.groupName]), [["groups", "aws-finance", "finance"]]);
+      isProblem(await api("delete", `/corp/group-mappings/${res.body.id}`, suite.readToken), 403);
+      isProblem(await api("delete", "/corp/group-mappings/not-an-id"), 404);
+      isProblem(await api("delete", `/nobody/group-mappings/${res.body.id}`), 404);
+      assert.equal((await api("post", "").send({ ...oidc, slug: "other" })).status, 201);
+      isProblem(await api("delete", `/other/group-mappings/${res.body.id}`), 404, undefined);
+      assert.equal((await api("get", "/corp/group-mappings")).body.groupMappings.length, 1, "another IdP's path cannot remove corp's mapper");
+      assert.equal((await api("delete", `/corp/group-mappings/${res.body.id}`)).status, 204);
+      isProblem(await api("delete", `/corp/group-mappings/${res.body.id}`), 404);
+      assert.deepEqual((await api("get", "/corp/group-mappings")).body.groupMappings, []);
+      assert.deepEqual((await audits("upstream.group_mapping.remove"))[0]?.details, { claim: "groups", value: "aws-finance", group: "finance" });
+      assert.equal((await audits("upstream.group_mapping.add")).length, 1, "refused adds wrote no audit event");
+    });
+
     test("a read-only token is refused every write; DELETE needs the current version", async () => {
       for (const res of [await api("post", "", suite.readToken).send({ ...oidc, slug: "ro" }), await api("patch", "/corp", suite.readToken).send({ version: 9, displayName: "RO" }), await api("delete", "/corp?version=1", suite.readToken)]) {
         isProblem(res, 403);
