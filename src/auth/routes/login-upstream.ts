@@ -2,12 +2,13 @@
 // with …" buttons). OpenID Connect: GET /login/upstream/:slug/callback is the redirect URI the
 // upstream sends the browser back to. SAML: POST /login/upstream/:slug/acs receives the response
 // (HTTP-POST binding) and GET /login/upstream/:slug/metadata serves our SP metadata (its URL is our
-// SP entity ID). The state travels in a short-lived httpOnly cookie, cleared by the callback or ACS
-// whatever its outcome: SameSite=Lax for OIDC (the callback is a top-level navigation from the
-// upstream's site); for SAML, whose answer is a cross-site form POST that a Lax cookie would not
-// follow, SameSite=None (Secure) when the gateway runs on https. Failures are DomainErrors, shown
-// as the error page.
-import express, { Router, type Response } from "express";
+// SP entity ID). The state travels in a short-lived httpOnly cookie (with those of the browser's
+// other sign-ins in flight, state-cookie.ts), taken out by the callback or ACS whatever its
+// outcome: SameSite=Lax for OIDC (the callback is a top-level navigation from the upstream's
+// site); for SAML, whose answer is a cross-site form POST that a Lax cookie would not follow,
+// SameSite=None (Secure) when the gateway runs on https. Failures are DomainErrors, shown as the
+// error page.
+import express, { Router, type CookieOptions, type Request, type Response } from "express";
 import type { AuditLog } from "../../audit/index.ts";
 import { NotFound, RateLimited } from "../../errors.ts";
 import type { AuthService } from "../auth-service.ts";
@@ -15,6 +16,7 @@ import { ipKey } from "../login/ip-key.ts";
 import { safeReturnTo } from "../login/return-to.ts";
 import { readCookie } from "../session/cookies.ts";
 import { STATE_TTL_SECONDS } from "../upstream/login-states.ts";
+import { takeState, withState } from "../upstream/state-cookie.ts";
 import type { UpstreamLogin } from "../upstream/upstream-login.ts";
 
 export function loginUpstreamRoutes(auth: AuthService, upstream: UpstreamLogin, audit: AuditLog): Router {
@@ -26,6 +28,13 @@ export function loginUpstreamRoutes(auth: AuthService, upstream: UpstreamLogin, 
   const noStore = (res: Response) => res.setHeader("Cache-Control", "no-store");
   // a SAMLResponse is at most 100,000 base64 characters (saml/strict), RelayState 80 bytes
   const acsBody = express.urlencoded({ extended: false, limit: "200kb", parameterLimit: 10 });
+  /** This answer's state out of the cookie, whatever the outcome; the other tabs' states stay in it. */
+  const keepOthers = (req: Request, res: Response, returned: unknown, attrs: CookieOptions) => {
+    const { state, rest } = takeState(readCookie(req, cookie), returned);
+    if (rest.length) res.cookie(cookie, rest.join("."), { ...attrs, maxAge: STATE_TTL_SECONDS * 1000 });
+    else res.clearCookie(cookie, attrs);
+    return state;
+  };
 
   r.get("/login/upstream/:slug", async (req, res) => {
     const address = ipKey(req.ip);
@@ -37,7 +46,7 @@ export function loginUpstreamRoutes(auth: AuthService, upstream: UpstreamLogin, 
     const returnTo = safeReturnTo(req.query.return_to);
     const { url, state, crossSitePost } = await upstream.begin(String(req.params.slug), returnTo, req.query.prompt === "login");
     noStore(res);
-    res.cookie(cookie, state, { ...(crossSitePost ? crossSite : attributes), maxAge: STATE_TTL_SECONDS * 1000 });
+    res.cookie(cookie, withState(readCookie(req, cookie), state), { ...(crossSitePost ? crossSite : attributes), maxAge: STATE_TTL_SECONDS * 1000 });
     res.redirect(303, url);
   });
 
@@ -50,17 +59,15 @@ export function loginUpstreamRoutes(auth: AuthService, upstream: UpstreamLogin, 
 
   r.post("/login/upstream/:slug/acs", acsBody, async (req, res) => {
     noStore(res);
-    const state = readCookie(req, cookie);
-    res.clearCookie(cookie, crossSite);
     const body = (req.body ?? {}) as Record<string, unknown>;
+    const state = keepOthers(req, res, body.RelayState, crossSite);
     const signIn = await upstream.finishSaml(String(req.params.slug), body, state, async (s) => (await auth.startSession(req, res, { ...s, pendingMfa: false })) !== null);
     res.redirect(303, signIn.returnTo ?? "/");
   });
 
   r.get("/login/upstream/:slug/callback", async (req, res) => {
     noStore(res);
-    const state = readCookie(req, cookie);
-    res.clearCookie(cookie, attributes);
+    const state = keepOthers(req, res, req.query.state, attributes);
     // local TOTP is not asked: the upstream IdP is trusted to authenticate its people (amr says how)
     const signIn = await upstream.finish(String(req.params.slug), req.originalUrl, state, async (s) => (await auth.startSession(req, res, { ...s, pendingMfa: false })) !== null);
     res.redirect(303, signIn.returnTo ?? "/");

@@ -218,6 +218,22 @@ for (const backend of testBackends()) {
       assert.equal((await lastFailure()).reason, "state_mismatch");
     });
 
+    test("two sign-ins started in two tabs of one browser both finish, the older one first; each callback takes only its own state", async () => {
+      const b = new Browser(down.request);
+      const first = await toCallback(b, "bob");
+      const second = await toCallback(b, "bob");
+      const stateOf = (path: string) => new URL(path, down.base).searchParams.get("state")!;
+      assert.equal(b.cookie("idp_upstream"), `${stateOf(second)}.${stateOf(first)}`, "newest first");
+      const res1 = await b.get(first);
+      assert.equal(res1.status, 303, res1.text.slice(0, 300));
+      assert.equal(await signedInAs(b), "bob");
+      assert.equal(b.cookie("idp_upstream"), stateOf(second), "the other tab's state stays");
+      const res2 = await b.get(second);
+      assert.equal(res2.status, 303, res2.text.slice(0, 300));
+      assert.equal(await signedInAs(b), "bob");
+      assert.equal(b.cookie("idp_upstream"), undefined, "cleared with the last one");
+    });
+
     test("a replayed callback is refused and starts no session", async () => {
       const b = new Browser(down.request);
       const callback = await toCallback(b, "bob");
