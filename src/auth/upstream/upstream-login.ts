@@ -3,8 +3,9 @@
 // the protocol checks (state, the token exchange, the ID token's signature, iss, aud, nonce, exp).
 // SAML 2.0: an AuthnRequest by HTTP-Redirect, signed with the active signing key, with the state
 // as RelayState, the response posted to the ACS and checked by saml-sp.ts (InResponseTo = this
-// state's request), its assertion ID used once (the shared SAML replay cache). For both, this module decides who signs in (the same
-// account rules, accounts.ts) and audits the outcome.
+// state's request), its assertion ID used once (the shared SAML replay cache). For both, this
+// module decides who signs in (the same account rules, accounts.ts; group mappers, group-sync.ts)
+// and audits the outcome.
 // openid-client's passport strategy is not used: it keeps its state in an express-session
 // `req.session`, which this app does not have (sessions are ours and regenerated at login).
 // Every failure is audited as login.failure (method "upstream:<slug>", a reason) and becomes a
