@@ -5,12 +5,20 @@
 import { rolesFor } from "../claims/index.ts";
 import { effectiveGroupsOf, parseRoleArn, type DirectoryService } from "../directory/index.ts";
 
-export function awsLaunchRoles(directory: DirectoryService, issuer: string): (userId: string, spEntityId: string) => Promise<{ roleArn: string; accountAlias?: string }[]> {
+export interface LaunchRole {
+  roleArn: string;
+  /** the role's name, without its path */
+  name: string;
+  accountId: string;
+  accountAlias?: string;
+}
+
+export function awsLaunchRoles(directory: DirectoryService, issuer: string): (userId: string, spEntityId: string) => Promise<LaunchRole[]> {
   return async (userId, spEntityId) => {
     const [user, snapshot] = await Promise.all([directory.getUser(userId), directory.snapshot()]);
-    return rolesFor(snapshot, effectiveGroupsOf(snapshot, user.groupIds), { kind: "saml", id: spEntityId }, issuer).map((r) => ({
-      roleArn: r.roleArn,
-      accountAlias: snapshot.aliasByAccount.get(parseRoleArn(r.roleArn)?.accountId ?? ""),
-    }));
+    return rolesFor(snapshot, effectiveGroupsOf(snapshot, user.groupIds), { kind: "saml", id: spEntityId }, issuer).flatMap((r) => {
+      const arn = parseRoleArn(r.roleArn); // stored role ARNs are valid; a role without a parse has no link
+      return arn ? [{ roleArn: r.roleArn, name: arn.name, accountId: arn.accountId, accountAlias: snapshot.aliasByAccount.get(arn.accountId) }] : [];
+    });
   };
 }

@@ -4,7 +4,7 @@
 // parser (the same one AssumeRole* uses), so a policy saved here is one the STS can evaluate.
 // Stored policies are shown pretty-printed.
 import { Router, type Request, type Response } from "express";
-import type { JsonObject, RoleRecord } from "../../directory/index.ts";
+import { parseRoleArn, type JsonObject, type RoleRecord } from "../../directory/index.ts";
 import { Invalid, NotFound } from "../../errors.ts";
 import type { Services } from "../../services.ts";
 import { MalformedPolicyDocument, parsePolicy } from "../../sts/iam/index.ts";
@@ -58,7 +58,7 @@ export function rolePages(s: Services): Router {
   const listPage = async (req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) => {
     const snap = await s.directory.snapshot();
     const mapped = (id: string) => snap.mappings.filter((m) => m.roleId === id).map((m) => snap.groupById.get(m.groupId)?.name).filter(Boolean);
-    const accountIds = [...new Set([...snap.roles.map((x) => x.arn.split(":")[4] ?? ""), ...snap.aliasByAccount.keys()])].sort();
+    const accountIds = [...new Set([...snap.roles.map((x) => parseRoleArn(x.arn)?.accountId ?? ""), ...snap.aliasByAccount.keys()])].filter(Boolean).sort();
     const accounts = accountIds.map((accountId) => ({ accountId, alias: snap.aliasByAccount.get(accountId) }));
     adminPage(s.render, req, res, "roles", { title: "Roles", roles: snap.roles.map((x) => ({ ...x, groups: mapped(x.id) })), form: formOf(), accounts, accountForm: {}, notice: noticeOf(req), ...extra }, status);
   };

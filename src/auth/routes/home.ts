@@ -19,7 +19,7 @@ export interface ConsentsSource {
 }
 
 /** The AWS roles the user may take at an AWS-profile SP, with their accounts' names (saml/launch.ts). */
-export type AwsRolesSource = (userId: string, spEntityId: string) => Promise<readonly { roleArn: string; accountAlias?: string }[]>;
+export type AwsRolesSource = (userId: string, spEntityId: string) => Promise<readonly { roleArn: string; name: string; accountId: string; accountAlias?: string }[]>;
 
 export interface AppLink {
   name: string;
@@ -42,7 +42,12 @@ export function homeRoutes(directory: AppsSource, render: Render, consents?: Con
           const href = `/saml/idp-init?sp=${encodeURIComponent(sp.entityId)}`;
           if (sp.profile !== "aws") return { name: sp.name, kind: "SAML", href };
           const roles = awsRoles ? await awsRoles(user.id, sp.entityId) : [];
-          return { name: sp.name, kind: "AWS (SAML)", href, roles: roles.map((r) => ({ ...roleLabel(r.roleArn, r.accountAlias), href: `${href}&role=${encodeURIComponent(r.roleArn)}` })) };
+          return {
+            name: sp.name,
+            kind: "AWS (SAML)",
+            href,
+            roles: roles.map((r) => ({ name: r.name, account: r.accountAlias ? `${r.accountAlias} (${r.accountId})` : r.accountId, href: `${href}&role=${encodeURIComponent(r.roleArn)}` })),
+          };
         }),
       )),
       ...apps.oidcClients.map((c) => {
@@ -65,10 +70,4 @@ function webUrl(v: unknown): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** "arn:aws:iam::111122223333:role/path/Engineer" → Engineer in "prod (111122223333)", or in "111122223333" without a name */
-function roleLabel(arn: string, alias?: string): { name: string; account: string } {
-  const [, account = "", resource = arn] = /^arn:[^:]+:iam::(\d{12}):role\/(.+)$/.exec(arn) ?? [];
-  return { name: resource.slice(resource.lastIndexOf("/") + 1), account: alias ? `${alias} (${account})` : account };
 }

@@ -7,9 +7,8 @@ import { isId } from "../../directory/validation.ts";
 import { Conflict, DomainError, Invalid, NotFound } from "../../errors.ts";
 import type { Prisma, PrismaClient } from "../../generated/prisma/client.ts";
 import type { GroupMapper } from "./group-sync.ts";
+import { ATTRIBUTE_NAME } from "./upstream-validation.ts";
 
-/** an OIDC claim name or a SAML attribute Name (which is often a URI) */
-const CLAIM_NAME = /^[A-Za-z0-9_.:/#-]{1,256}$/;
 const MAX_VALUE = 256;
 
 export interface GroupMappingInput {
@@ -30,7 +29,7 @@ export interface GroupMapping {
   createdAt: Date;
 }
 
-type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
+type Tx = Prisma.TransactionClient;
 
 const SELECT = { id: true, claim: true, value: true, groupId: true, createdAt: true, group: { select: { name: true } } } as const;
 const toMapping = ({ group, ...m }: { id: string; claim: string; value: string; groupId: string; createdAt: Date; group: { name: string } }): GroupMapping => ({ ...m, groupName: group.name });
@@ -39,7 +38,7 @@ const toMapping = ({ group, ...m }: { id: string; claim: string; value: string; 
 function validate(i: GroupMappingInput): { claim: string; value: string; group: string } {
   const fields: Record<string, string> = {};
   const claim = typeof i.claim === "string" ? i.claim.trim() : "";
-  if (!CLAIM_NAME.test(claim)) fields.claim = "Name one claim (OIDC) or attribute (SAML): 1–256 letters, digits and _ . : / # -.";
+  if (!ATTRIBUTE_NAME.test(claim)) fields.claim = "Name one claim (OIDC) or attribute (SAML): 1–256 letters, digits and _ . : / # -.";
   const value = typeof i.value === "string" ? i.value : "";
   // the value is compared exactly: no trimming, so surrounding spaces are refused rather than silently kept
   if (!value || value.length > MAX_VALUE || /\p{Cc}/u.test(value) || value.trim() !== value) fields.value = `Enter the value to match exactly: 1–${MAX_VALUE} characters, no control characters, no leading or trailing spaces.`;

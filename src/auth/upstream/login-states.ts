@@ -22,9 +22,12 @@ export interface PendingLogin {
 
 const hash = (state: string) => createHash("sha256").update(state).digest("hex");
 
+/** A well-formed state: 256 bits, base64url. */
+export const isState = (s: unknown): s is string => typeof s === "string" && STATE.test(s);
+
 /** Constant-time equality of two state strings (the query's and the cookie's). */
 export function sameState(a: string | undefined, b: string | undefined): boolean {
-  if (!a || !b || !STATE.test(a) || !STATE.test(b)) return false;
+  if (!isState(a) || !isState(b)) return false;
   return timingSafeEqual(Buffer.from(a), Buffer.from(b));
 }
 

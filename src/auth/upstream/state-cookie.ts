@@ -2,13 +2,13 @@
 // first, so that two started in two tabs can both finish: each callback takes its own state out
 // and leaves the others. At most MAX_PENDING are kept (an older one past that can no longer
 // finish here; its row expires). States are 43 base64url characters, so "." can separate them.
-import { sameState } from "./login-states.ts";
+import { isState, sameState } from "./login-states.ts";
 
 export const MAX_PENDING = 3;
 
 /** The well-formed states in a cookie value, newest first. */
 export function pendingStates(cookie: string | undefined): string[] {
-  return (cookie ?? "").split(".").filter((s) => sameState(s, s)).slice(0, MAX_PENDING);
+  return (cookie ?? "").split(".").filter(isState).slice(0, MAX_PENDING);
 }
 
 /** The cookie value after starting a sign-in with `state`. */

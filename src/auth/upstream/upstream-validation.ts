@@ -13,7 +13,8 @@ export const DEFAULT_SCOPES = ["openid", "profile", "email"];
 export const DEFAULT_USERNAME_CLAIM = "preferred_username";
 /** the SAML default: the assertion's Subject NameID proposes the username */
 export const NAMEID = "NameID";
-const SAML_ATTRIBUTE = /^[A-Za-z0-9_.:/#-]{1,256}$/;
+/** a SAML attribute Name (often a URI), or an OIDC claim name in a group mapper */
+export const ATTRIBUTE_NAME = /^[A-Za-z0-9_.:/#-]{1,256}$/;
 
 export type UpstreamIdpInput = OidcUpstreamInput | SamlUpstreamInput;
 
@@ -143,7 +144,7 @@ export function validateSaml(i: SamlUpstreamInput): ValidSaml {
     }
   }
   const usernameAttribute = i.usernameAttribute?.trim() || NAMEID;
-  if (!SAML_ATTRIBUTE.test(usernameAttribute)) fields.usernameAttribute = `Name one attribute of the assertion, or ${NAMEID}.`;
+  if (!ATTRIBUTE_NAME.test(usernameAttribute)) fields.usernameAttribute = `Name one attribute of the assertion, or ${NAMEID}.`;
   refuse(fields);
   return { slug: i.slug, displayName, entityId, ssoUrl, certificates, usernameAttribute, enabled: i.enabled ?? true };
 }
